@@ -1,0 +1,251 @@
+"""Rule packs: per-outlet boilerplate and metadata rules, stored as YAML data.
+
+A pack lives in `parsers/sources/<slug>.yaml`; `generic.yaml` applies to every
+document. Packs are validated when loaded, and a bad pack raises one
+`RulePackError` naming the file, the key and the fix, so a typo in a rule can
+never silently disable it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+SOURCES_DIR = Path(__file__).parent / "sources"
+GENERIC = "generic"
+
+
+class RulePackError(ValueError):
+    """A rule pack that cannot be used; the message is one line."""
+
+
+class LineMatcher(BaseModel):
+    """Matches a whole line exactly (`line`, whitespace-normalised) or by `regex` (search)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    line: str | None = None
+    regex: str | None = None
+    name: str | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> LineMatcher:
+        if (self.line is None) == (self.regex is None):
+            raise ValueError("give exactly one of 'line' or 'regex'")
+        if self.regex is not None:
+            try:
+                re.compile(self.regex)
+            except re.error as exc:
+                raise ValueError(f"regex {self.regex!r} does not compile: {exc}") from exc
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.name or (self.line if self.line is not None else f"/{self.regex}/")
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        return _compile(self.regex or "^" + re.escape(_squash(self.line or "")) + "$")
+
+    def matches(self, text: str) -> bool:
+        if self.line is not None:
+            return _squash(text) == _squash(self.line)
+        return self.compiled.search(text) is not None
+
+
+class BylineRule(BaseModel):
+    """A byline pattern: named groups `authors` and optionally `syndicated_from`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    regex: str
+
+    @field_validator("regex")
+    @classmethod
+    def _has_authors_group(cls, value: str) -> str:
+        try:
+            pattern = re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"regex {value!r} does not compile: {exc}") from exc
+        if "authors" not in pattern.groupindex:
+            raise ValueError("a byline regex needs a named group (?P<authors>...)")
+        return value
+
+
+class DateRule(BaseModel):
+    """A date pattern: named groups `published` and optionally `updated`, parsed by `format`s."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    regex: str
+    formats: list[str] = Field(default_factory=list)
+
+    @field_validator("regex")
+    @classmethod
+    def _has_date_group(cls, value: str) -> str:
+        try:
+            pattern = re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"regex {value!r} does not compile: {exc}") from exc
+        if not {"published", "updated"} & set(pattern.groupindex):
+            raise ValueError("a date regex needs a named group (?P<published>...) or (?P<updated>...)")
+        return value
+
+
+Matchers = Annotated[list[LineMatcher], Field(default_factory=list)]
+
+
+class RulePack(BaseModel):
+    """One outlet's rules. Every key is optional except `outlet`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    outlet: str
+    aliases: list[str] = Field(default_factory=list)
+    domains: list[str] = Field(default_factory=list)
+    recognise: Matchers
+    timezone: str | None = None
+    drop: Matchers
+    cut_from: Matchers
+    cut_until: Matchers
+    keep: Matchers
+    html_drop: list[str] = Field(default_factory=list)
+    byline: list[BylineRule] = Field(default_factory=list)
+    dates: list[DateRule] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA timezone {value!r} (e.g. 'America/New_York')") from exc
+        return value
+
+    @field_validator("domains")
+    @classmethod
+    def _bare_domains(cls, value: list[str]) -> list[str]:
+        for domain in value:
+            if "/" in domain or " " in domain or "." not in domain:
+                raise ValueError(f"domain {domain!r} must be a bare host name such as 'example.com'")
+        return [d.lower().removeprefix("www.") for d in value]
+
+    @property
+    def tz(self) -> ZoneInfo | None:
+        return ZoneInfo(self.timezone) if self.timezone else None
+
+    @property
+    def names(self) -> list[str]:
+        return [self.outlet, *self.aliases]
+
+
+@dataclass(frozen=True)
+class PackSet:
+    """The generic pack plus every outlet pack, keyed by canonical outlet name."""
+
+    generic: RulePack
+    outlets: dict[str, RulePack]
+
+    def get(self, outlet: str | None) -> RulePack | None:
+        return self.outlets.get(outlet) if outlet else None
+
+    def by_name(self, name: str) -> RulePack | None:
+        """Find a pack by canonical name or alias, case-insensitively."""
+        wanted = _fold(name)
+        for pack in self.outlets.values():
+            if any(_fold(n) == wanted for n in pack.names):
+                return pack
+        return None
+
+    def by_domain(self, host: str) -> RulePack | None:
+        """Find a pack whose domain is `host` or a parent of it."""
+        host = host.lower().removeprefix("www.")
+        for pack in self.outlets.values():
+            if any(host == d or host.endswith("." + d) for d in pack.domains):
+                return pack
+        return None
+
+    def recognise(self, lines: Iterable[str]) -> RulePack | None:
+        """The first outlet pack with a `recognise` matcher that matches one of `lines`."""
+        candidates = [p for p in self.outlets.values() if p.recognise]
+        for text in lines:
+            for pack in candidates:
+                if any(m.matches(text) for m in pack.recognise):
+                    return pack
+        return None
+
+    def applicable(self, outlet: str | None) -> list[RulePack]:
+        """Packs whose line rules apply to a document of `outlet`: its own, then generic."""
+        own = self.get(outlet)
+        return [own, self.generic] if own else [self.generic]
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _fold(text: str) -> str:
+    return _squash(text).casefold()
+
+
+@cache
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _location(loc: Iterable[Any]) -> str:
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def load_pack(path: Path) -> RulePack:
+    """Load and validate one pack; raise `RulePackError` with a one-line message."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        reason = " ".join(str(exc).split())
+        raise RulePackError(f"{path}: cannot read YAML ({reason}); fix the file's syntax") from exc
+    if not isinstance(data, dict):
+        raise RulePackError(f"{path}: top level must be a mapping with at least 'outlet: NAME'")
+    try:
+        return RulePack.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = _location(err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            allowed = ", ".join(RulePack.model_fields)
+            message = f"unknown key; allowed keys are: {allowed}"
+        raise RulePackError(f"{path}: key '{key}': {message}") from exc
+
+
+def load_packs(directory: Path = SOURCES_DIR) -> PackSet:
+    """Load every `*.yaml` in `directory`; `generic.yaml` must exist."""
+    generic: RulePack | None = None
+    outlets: dict[str, RulePack] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        pack = load_pack(path)
+        if path.stem == GENERIC:
+            generic = pack
+        elif pack.outlet in outlets:
+            raise RulePackError(f"{path}: key 'outlet': {pack.outlet!r} is already defined by another pack")
+        else:
+            outlets[pack.outlet] = pack
+    if generic is None:
+        raise RulePackError(f"{directory}: no generic.yaml; create it with at least 'outlet: generic'")
+    return PackSet(generic=generic, outlets=outlets)
+
+
+@cache
+def default_packs() -> PackSet:
+    """The packs shipped with presswash, loaded once per process."""
+    return load_packs(SOURCES_DIR)

@@ -1,0 +1,81 @@
+"""Plain data passed between the parsing stages.
+
+These are deliberately dataclasses, not pydantic models: they are internal,
+built millions of times, and never validated against user input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    """Hints a scraper left beside a document in `<file>.meta.json`."""
+
+    url: str | None = None
+    fetched_at: datetime | None = None
+    outlet: str | None = None
+
+
+@dataclass(frozen=True)
+class LineDecision:
+    """One line (or block) of the input and why it was kept or removed.
+
+    `reason` names the rule (`pack:<outlet>:drop`, `generic:ad-marker`, ...)
+    or the classifier signal that decided; `role` says where a kept line went
+    (`body`, `title`, `description`, `byline`, `dateline`).
+    """
+
+    text: str
+    kept: bool
+    reason: str
+    role: str = "body"
+
+
+@dataclass
+class RawMetadata:
+    """Metadata as found in the document, before normalisation."""
+
+    title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    byline_lines: list[str] = field(default_factory=list)
+    date_lines: list[str] = field(default_factory=list)
+    published: str | None = None
+    updated: str | None = None
+    site_name: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    section: str | None = None
+    language: str | None = None
+    source_organization: str | None = None
+
+
+@dataclass
+class Extraction:
+    """What a format-specific extractor found in one document."""
+
+    text: str
+    extractor: str
+    meta: RawMetadata = field(default_factory=RawMetadata)
+    lines: list[LineDecision] = field(default_factory=list)
+    outlet_hint: str | None = None
+
+
+@dataclass
+class NormalisedMetadata:
+    """Typed metadata ready for an `Article` row."""
+
+    outlet: str | None = None
+    syndicated_from: str | None = None
+    title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    published_date: date | None = None
+    updated_at: datetime | None = None
+    section: str | None = None
+    language: str | None = None
+    url: str | None = None
