@@ -1,0 +1,119 @@
+"""The `presswash` command line.
+
+Argument problems are caught here and reported as one line with exit code 2;
+Prefect is imported only by the commands that run a flow, so `--help` is fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from parsers.pipeline import DEFAULT_MAX_BYTES
+
+EXIT_USAGE = 2
+EXIT_LOCKED = 3
+
+app = typer.Typer(
+    name="presswash",
+    help="Turn raw scraped news files (HTML or text dumps) into a clean, typed, deduplicated Parquet dataset.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class UsageProblem(Exception):
+    """A bad argument; the message names the fix."""
+
+
+def _check_dirs(raw_dir: Path, out_dir: Path) -> None:
+    if not raw_dir.exists():
+        raise UsageProblem(f"RAW_DIR {raw_dir} does not exist; pass the folder your scraper writes to")
+    if not raw_dir.is_dir():
+        raise UsageProblem(f"RAW_DIR {raw_dir} is a file, not a folder; pass the folder that holds the documents")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageProblem(f"--out {out_dir} is a file; pass a folder (it is created if missing)")
+    if out_dir.resolve() == raw_dir.resolve() or raw_dir.resolve() in out_dir.resolve().parents:
+        # Output inside the input would be read back as input on the next run.
+        raise UsageProblem(f"--out {out_dir} is inside RAW_DIR; choose a folder outside {raw_dir}")
+
+
+@app.command()
+def ingest(
+    raw_dir: Annotated[Path, typer.Argument(help="Folder of raw .html/.htm/.txt files (optionally .gz).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset folder to write (created if missing).")],
+    workers: Annotated[
+        int, typer.Option(min=1, max=256, help="Parser processes (2+ starts a local Dask cluster).")
+    ] = 1,
+    batch_size: Annotated[int, typer.Option(min=1, max=100_000, help="Documents per Prefect task.")] = 200,
+    max_bytes: Annotated[
+        int, typer.Option(min=1, help="Files larger than this are rejected as too_large without being read.")
+    ] = DEFAULT_MAX_BYTES,
+    wait: Annotated[bool, typer.Option(help="Wait for another run on the same --out instead of exiting 3.")] = False,
+) -> None:
+    """Ingest every new document under RAW_DIR into the Parquet dataset at --out."""
+    _check_dirs(raw_dir, out)
+    out.mkdir(parents=True, exist_ok=True)
+    from flows.runtime import embedded_prefect
+
+    with embedded_prefect():
+        from flows.ingest import ingest as ingest_flow
+        from flows.summary import RunSummary
+
+        result = ingest_flow(
+            raw_dir=str(raw_dir),
+            out_dir=str(out),
+            workers=workers,
+            batch_size=batch_size,
+            max_bytes=max_bytes,
+            wait=wait,
+        )
+    typer.echo("\n".join(RunSummary(**result).lines()))
+
+
+def _register_extensions() -> None:
+    """Commands that live in their own modules (explain, rules, validate)."""
+    try:
+        from flows import cli_rules
+    except ImportError:  # pragma: no cover - the module ships with presswash
+        return
+    cli_rules.register(app)
+
+
+_register_extensions()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning every argument problem into one line and exit 2."""
+    from store.lock import LockedError
+
+    try:
+        app(args=argv, standalone_mode=False, prog_name="presswash")
+    except click.exceptions.NoArgsIsHelpError:
+        return 0
+    except click.exceptions.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "presswash"
+        click.echo(f"presswash: error: {exc.format_message()} (see '{command} --help')", err=True)
+        return EXIT_USAGE
+    except UsageProblem as exc:
+        click.echo(f"presswash: error: {exc}", err=True)
+        return EXIT_USAGE
+    except LockedError as exc:
+        click.echo(f"presswash: {exc}", err=True)
+        return EXIT_LOCKED
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("presswash: aborted", err=True)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

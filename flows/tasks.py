@@ -1,0 +1,154 @@
+"""The ingest flow's tasks: thin Prefect wrappers over `parsers/` and `store/`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.logging import get_run_logger
+from prefect.task_runners import TaskRunner
+
+from parsers.batch import Outcome, WorkItem, parse_batch
+from parsers.discover import DiscoveryStats, batches, discover
+from parsers.pipeline import RunContext
+from schemas.models import Article, Duplicate, Reject
+from store.commit import commit, recover
+from store.dedup import Candidate, resolve_exact
+from store.hash_index import index_table, load_hash_index
+from store.ledger import Ledger, LedgerEntry, file_sha256, ledger_table
+from store.staging import RunStaging
+
+# I/O steps may meet a transient error (NFS hiccup, busy disk); parsing is pure and is not retried.
+IO_RETRIES = {"retries": 2, "retry_delay_seconds": 2}
+
+
+@dataclass
+class Plan:
+    batches: list[list[WorkItem]]
+    stats: DiscoveryStats
+    skipped: int
+
+
+@dataclass
+class Collected:
+    """What the flow keeps of parsed batches: small records, never article bodies."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    ledger: dict[str, LedgerEntry] = field(default_factory=dict)
+    sidecar_warnings: int = 0
+    unattributed: set[str] = field(default_factory=set)
+
+
+@task(name="recover", cache_policy=NO_CACHE, **IO_RETRIES)
+def recover_interrupted(out_dir: Path) -> list[str]:
+    return recover(out_dir)
+
+
+@task(name="discover", cache_policy=NO_CACHE, **IO_RETRIES)
+def plan_run(raw_dir: Path, out_dir: Path, batch_size: int, max_bytes: int) -> Plan:
+    """Find documents, drop those the ledger has seen, and cut batches."""
+    items, stats = discover(raw_dir)
+    ledger = Ledger.load(out_dir)
+    new = [
+        item
+        for item in items
+        if not ledger.seen(
+            item.source_path, item.size, item.mtime_ns, lambda i=item: file_sha256(raw_dir / i.source_path, max_bytes)
+        )
+    ]
+    get_run_logger().info("found %d documents, %d new", len(items), len(new))
+    return Plan(batches=batches(new, batch_size), stats=stats, skipped=len(items) - len(new))
+
+
+@task(name="parse-batch", cache_policy=NO_CACHE)
+def parse_batch_task(raw_dir: str, items: list[WorkItem], ctx: RunContext) -> list[Outcome]:
+    return parse_batch(raw_dir, items, ctx)
+
+
+def _ledger_entry(outcome: Outcome, kind: str, run_id: str) -> LedgerEntry:
+    item = outcome.item
+    return LedgerEntry(item.source_path, outcome.row.source_sha256, item.size, item.mtime_ns, kind, run_id)
+
+
+def collect(outcomes: list[Outcome], batch_no: int, staging: RunStaging, into: Collected, run_id: str) -> None:
+    """Stage one batch's articles and keep only what dedup and the ledger need."""
+    articles: list[Article] = []
+    for outcome in outcomes:
+        row = outcome.row
+        into.sidecar_warnings += outcome.warning is not None
+        if isinstance(row, Reject):
+            into.rejects.append(row)
+            into.ledger[row.source_path] = _ledger_entry(outcome, "reject", run_id)
+            continue
+        articles.append(row)
+        if row.outlet is None:
+            into.unattributed.add(row.source_path)
+        into.candidates.append(
+            Candidate(
+                row.source_path,
+                row.source_sha256,
+                row.content_hash,
+                row.doc_id,
+                row.published_at,
+                row.published_date,
+                outcome.fetched_at,
+            )
+        )
+        into.ledger[row.source_path] = _ledger_entry(outcome, "article", run_id)
+    staging.add_pending(batch_no, articles)
+
+
+def parse_all(runner: TaskRunner, raw_dir: str, plan: Plan, staging: RunStaging, ctx: RunContext) -> Collected:
+    """Submit every batch, then stage results as they finish so none pile up in this process."""
+    logger = get_run_logger()
+    futures = {
+        runner.submit(parse_batch_task, {"raw_dir": raw_dir, "items": batch, "ctx": ctx}): number
+        for number, batch in enumerate(plan.batches)
+    }
+    collected = Collected()
+    for future in as_completed(list(futures)):
+        number = futures.pop(future)
+        outcomes = future.result()
+        collect(outcomes, number, staging, collected, ctx.run_id)
+        logger.info("batch %d: %d documents", number, len(outcomes))
+    return collected
+
+
+@dataclass
+class Committed:
+    articles: int
+    duplicates: int
+    rejects: Counter[str]
+    unattributed: int
+
+
+@task(name="dedup-and-commit", cache_policy=NO_CACHE, **IO_RETRIES)
+def dedup_and_commit(out_dir: Path, staging: RunStaging, collected: Collected, run_id: str) -> Committed:
+    """Exact dedup against this run and the index, write final tables, commit atomically."""
+    canonical, duplicates = resolve_exact(collected.candidates, load_hash_index(out_dir), run_id)
+    duplicate_paths = {d.source_path for d in duplicates}
+    for path in duplicate_paths:
+        collected.ledger[path] = LedgerEntry(**{**collected.ledger[path].__dict__, "outcome": "duplicate"})
+    written = staging.write_articles({c.source_path for c in canonical})
+    staging.write_rows("duplicates", duplicates, Duplicate)
+    staging.write_rows("rejects", collected.rejects, Reject)
+    staging.write_state(
+        ledger_table(sorted(collected.ledger.values(), key=lambda e: e.source_path)),
+        index_table([(c.content_hash, c.doc_id) for c in canonical]),
+    )
+    staging.drop_pending()
+    if collected.ledger:
+        commit(out_dir, staging.root)
+    else:
+        staging.root.rmdir()
+    return Committed(
+        articles=written,
+        duplicates=len(duplicates),
+        rejects=Counter(r.reason for r in collected.rejects),
+        unattributed=len(collected.unattributed - duplicate_paths),
+    )

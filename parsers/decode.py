@@ -1,0 +1,148 @@
+"""Bytes to text: gzip, binary sniffing, format sniffing and encoding detection.
+
+Encoding is decided in a fixed order: a byte-order mark, then the charset the
+document declares (HTML `<meta charset>` / `http-equiv`), then detection by
+charset-normalizer. Nothing here raises on bad bytes: callers get a
+`DecodeError` with a reject reason, or text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zlib
+from dataclasses import dataclass
+from typing import Literal
+
+from charset_normalizer import from_bytes
+
+Format = Literal["html", "text"]
+
+_BOMS: list[tuple[bytes, str]] = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
+_HTML_START = re.compile(
+    rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|article)\b", re.I | re.S
+)
+_HTML_ANYWHERE = re.compile(rb"<(html|body|p|div|article)[\s>]", re.IGNORECASE)
+
+# Magic numbers of formats that are never text, however the file is named.
+_BINARY_MAGIC: list[tuple[bytes, str]] = [
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"PK\x03\x04", "zip archive"),
+    (b"%PDF", "PDF document"),
+    (b"\x7fELF", "ELF executable"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"RIFF", "RIFF media"),
+    (b"\x00\x00\x01\x00", "icon"),
+]
+
+
+class DecodeError(Exception):
+    """A document that cannot become text; `reason` is a reject code."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    format: Format
+
+
+def gunzip_limited(data: bytes, max_bytes: int) -> bytes:
+    """Decompress gzip data, refusing to expand past `max_bytes` (a gzip bomb never fills memory)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise DecodeError("undecodable", f"corrupt gzip: {exc}") from exc
+    if len(out) > max_bytes:
+        raise DecodeError("too_large", f"gzip expands past the limit of {max_bytes} bytes")
+    if not inflater.eof:
+        raise DecodeError("undecodable", "truncated gzip stream")
+    return out
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """Name the binary format of `data`, or None if it may be text."""
+    for magic, name in _BINARY_MAGIC:
+        if data.startswith(magic):
+            return name
+    if any(data.startswith(bom) for bom, _ in _BOMS):
+        return None
+    head = data[:4096]
+    # NUL bytes do not occur in text in any single-byte or UTF-8 encoding.
+    if b"\x00" in head:
+        return "binary data (NUL bytes)"
+    return None
+
+
+def sniff_format(data: bytes, name: str) -> Format:
+    """HTML if the bytes look like markup, whatever the name says; else text."""
+    head = data[:2048]
+    if _HTML_START.match(head):
+        return "html"
+    if name.endswith((".html", ".htm")) and _HTML_ANYWHERE.search(data[:65536]):
+        return "html"
+    return "text"
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "ignore")
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes, fmt: Format | None = None) -> tuple[str, str]:
+    """Decode to (text, encoding). Raises `DecodeError('undecodable')` only when nothing fits."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace"), encoding
+    if fmt != "text":
+        declared = _declared_charset(data)
+        if declared:
+            try:
+                return data.decode(declared), declared
+            except UnicodeDecodeError:
+                pass  # the declaration lies more often than one thinks: fall through to detection
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[:200_000]).best()
+    if best is None or best.encoding is None:
+        raise DecodeError("undecodable", "no text encoding fits these bytes")
+    return data.decode(best.encoding, errors="replace"), best.encoding
+
+
+def decode_document(data: bytes, name: str) -> Decoded:
+    """Bytes of a (decompressed) document to text and its format."""
+    if not data.strip():
+        raise DecodeError("empty", "file is empty or whitespace only")
+    binary = sniff_binary(data)
+    if binary:
+        raise DecodeError("binary", f"not a text document: {binary}")
+    fmt = sniff_format(data, name)
+    text, encoding = decode_bytes(data, fmt)
+    if not text.strip():
+        raise DecodeError("empty", "document decodes to whitespace only")
+    if text.count("\ufffd") > max(16, len(text) // 20):
+        raise DecodeError("undecodable", f"more than 5% of characters undecodable as {encoding}")
+    return Decoded(text=text, encoding=encoding, format=fmt)

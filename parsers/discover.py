@@ -1,0 +1,75 @@
+"""Find the documents under RAW_DIR, pair them with sidecars, and cut batches.
+
+Symlinks are never followed (a link could lead out of RAW_DIR or into a
+loop); they are counted so the summary can say what was passed over.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parsers.batch import WorkItem
+from parsers.sidecar import SIDECAR_SUFFIX
+
+DOCUMENT_SUFFIXES = (".html", ".htm", ".txt", ".html.gz", ".htm.gz", ".txt.gz")
+
+
+@dataclass
+class DiscoveryStats:
+    documents: int = 0
+    sidecars: int = 0
+    ignored: int = 0
+    symlinks: int = 0
+    unreadable_dirs: list[str] = field(default_factory=list)
+
+
+def is_document(name: str) -> bool:
+    return name.lower().endswith(DOCUMENT_SUFFIXES)
+
+
+def _walk(root: Path, rel: str, stats: DiscoveryStats) -> Iterator[tuple[str, os.stat_result]]:
+    """Yield (relative POSIX path, lstat) of regular files, in sorted order for determinism."""
+    try:
+        entries = sorted(os.scandir(root / rel if rel else root), key=lambda e: e.name)
+    except OSError:
+        stats.unreadable_dirs.append(rel or ".")
+        return
+    for entry in entries:
+        child = f"{rel}/{entry.name}" if rel else entry.name
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue  # vanished while we looked: it was never there for this run
+        if stat.S_ISLNK(info.st_mode):
+            stats.symlinks += 1
+        elif stat.S_ISDIR(info.st_mode):
+            yield from _walk(root, child, stats)
+        elif stat.S_ISREG(info.st_mode):
+            yield child, info
+        else:
+            stats.ignored += 1
+
+
+def discover(raw_dir: Path) -> tuple[list[WorkItem], DiscoveryStats]:
+    """Every document under `raw_dir` with its optional sidecar; counts of everything else."""
+    stats = DiscoveryStats()
+    files = dict(_walk(raw_dir, "", stats))
+    items: list[WorkItem] = []
+    for rel, info in files.items():
+        if is_document(rel):
+            sidecar = rel + SIDECAR_SUFFIX
+            items.append(WorkItem(rel, info.st_size, info.st_mtime_ns, sidecar if sidecar in files else None))
+        elif rel.endswith(SIDECAR_SUFFIX) and is_document(rel[: -len(SIDECAR_SUFFIX)]):
+            stats.sidecars += 1
+        else:
+            stats.ignored += 1
+    stats.documents = len(items)
+    return items, stats
+
+
+def batches(items: list[WorkItem], size: int) -> list[list[WorkItem]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]

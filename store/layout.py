@@ -1,0 +1,27 @@
+"""Where things live under OUT_DIR. One place, so readers and writers agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TABLES = ("articles", "duplicates", "rejects")
+STATE = "_state"
+LEDGER = f"{STATE}/ledger"
+INDEX = f"{STATE}/index"
+STAGING = f"{STATE}/staging"
+LOCK = f"{STATE}/lock"
+MANIFEST = "MANIFEST.json"
+PARTITION_KEY = "published_month"
+
+
+def state_dir(out_dir: Path) -> Path:
+    return out_dir / STATE
+
+
+def staging_dir(out_dir: Path, run_id: str) -> Path:
+    return out_dir / STAGING / run_id
+
+
+def part_name(run_id: str, seq: int) -> str:
+    """Part files sort by run, so a directory listing reads in ingestion order."""
+    return f"part-{run_id}-{seq:05d}.parquet"

@@ -1,0 +1,85 @@
+"""One run's staged output: pending articles while batches stream in, final tables at the end.
+
+Batches arrive in any order; each is written at once to a pending file named
+by its batch number, so memory holds only the small dedup candidates, and
+the final pass reads pending files back in batch order (= discovery order),
+which keeps part files identical whatever the worker count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from schemas.arrow import ARTICLES, to_table
+from schemas.models import Article, Duplicate, Reject, partition_month
+from store.layout import INDEX, LEDGER, PARTITION_KEY, part_name
+from store.parquet_io import COMPRESSION, ROW_GROUP_ROWS, fsync_file, write_parquet
+
+PENDING = "_pending"
+
+
+class RunStaging:
+    def __init__(self, staging: Path, run_id: str) -> None:
+        self.root = staging
+        self.run_id = run_id
+        (self.root / PENDING).mkdir(parents=True, exist_ok=True)
+
+    def add_pending(self, batch_no: int, articles: list[Article]) -> None:
+        if articles:
+            write_parquet(to_table(articles, Article), self.root / PENDING / f"batch-{batch_no:08d}.parquet")
+
+    def _pending_files(self) -> list[Path]:
+        return sorted((self.root / PENDING).glob("batch-*.parquet"))
+
+    def write_articles(self, keep: set[str]) -> int:
+        """Write pending articles whose source_path is in `keep`, one part file per month."""
+        writers: dict[str, tuple[pq.ParquetWriter, Path]] = {}
+        written = 0
+        try:
+            for pending in self._pending_files():
+                table = pq.read_table(pending, schema=ARTICLES)
+                table = table.filter(pc.is_in(table["source_path"], value_set=pa.array(sorted(keep), pa.string())))
+                if table.num_rows == 0:
+                    continue
+                months = _months(table)
+                for month in sorted(set(months)):
+                    chunk = table.filter(pa.array([m == month for m in months]))
+                    if month not in writers:
+                        path = self.root / "articles" / f"{PARTITION_KEY}={month}" / part_name(self.run_id, 0)
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        writer = pq.ParquetWriter(path, ARTICLES, compression=COMPRESSION, write_statistics=True)
+                        writers[month] = (writer, path)
+                    writers[month][0].write_table(chunk, row_group_size=ROW_GROUP_ROWS)
+                    written += chunk.num_rows
+        finally:
+            for writer, path in writers.values():
+                writer.close()
+                fsync_file(path)
+        return written
+
+    def write_rows(self, table_name: str, rows: Iterable[Duplicate | Reject], model: type) -> None:
+        rows = sorted(rows, key=lambda r: r.source_path)
+        if rows:
+            write_parquet(to_table(rows, model), self.root / table_name / part_name(self.run_id, 0))
+
+    def write_state(self, ledger: pa.Table, index: pa.Table) -> None:
+        if ledger.num_rows:
+            write_parquet(ledger, self.root / LEDGER / part_name(self.run_id, 0))
+        if index.num_rows:
+            write_parquet(index, self.root / INDEX / part_name(self.run_id, 0))
+
+    def drop_pending(self) -> None:
+        for path in self._pending_files():
+            path.unlink()
+        (self.root / PENDING).rmdir()
+
+
+def _months(table: pa.Table) -> list[str]:
+    dates = table["published_date"].to_pylist()
+    stamps = table["published_at"].to_pylist()
+    return [partition_month(day, stamp) for day, stamp in zip(dates, stamps, strict=True)]
