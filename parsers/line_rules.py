@@ -1,0 +1,112 @@
+"""Apply rule packs' line matchers (`drop`, `cut_from`, `cut_until`, `keep`) to a document's lines.
+
+Shared by the plain-text path (before the classifier) and the HTML path (after
+trafilatura). A rule decision is final: the classifier only sees the lines no
+rule decided. Precedence, strongest first:
+
+1. the outlet pack before the generic pack (the outlet knows its own pages);
+2. within a pack, `keep` beats `drop` (a keep rule exists to rescue a line);
+3. `cut_from` / `cut_until` remove whole regions, but a `keep` line inside a
+   cut region stays (keep means "whatever else says").
+
+A generic `cut_from` only fires in the second half of a document's text, because
+a generic marker ("Related articles") can also appear in a page header; an
+outlet's own `cut_from` fires wherever it matches first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from parsers.rules import GENERIC, LineMatcher, RulePack
+
+KEEP = "keep"
+DROP = "drop"
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """A rule's verdict on one line: `action` is `keep` or `drop`; `reason` names the rule."""
+
+    action: str
+    reason: str
+
+
+def rule_reason(pack: RulePack, kind: str, matcher: LineMatcher | None = None) -> str:
+    """`pack:<outlet>:<kind>[:<name>]` for outlet packs, `generic:<kind>[:<name>]` for the generic one."""
+    base = f"{GENERIC}:{kind}" if pack.outlet == GENERIC else f"pack:{pack.outlet}:{kind}"
+    if matcher is not None and matcher.name:
+        return f"{base}:{matcher.name}"
+    return base
+
+
+def _first(matchers: Sequence[LineMatcher], text: str) -> LineMatcher | None:
+    for matcher in matchers:
+        if matcher.matches(text):
+            return matcher
+    return None
+
+
+def apply_line_rules(lines: Sequence[str], packs: Sequence[RulePack]) -> list[RuleHit | None]:
+    """One verdict per line (`None` = no rule decided; the classifier decides).
+
+    `packs` is ordered strongest first (outlet pack, then generic), as returned by
+    `PackSet.applicable`. Blank lines are never matched.
+    """
+    hits: list[RuleHit | None] = [None] * len(lines)
+    stripped = [line.strip() for line in lines]
+    # Cumulative characters, so a generic cut_from can check it is past the middle.
+    total = sum(len(s) for s in stripped) or 1
+    before: list[int] = []
+    running = 0
+    for s in stripped:
+        before.append(running)
+        running += len(s)
+
+    # Regions first (weaker than line rules of a stronger pack, applied in reverse
+    # strength so the stronger pack overwrites).
+    for pack in reversed(packs):
+        if pack.cut_from:
+            for i, text in enumerate(stripped):
+                if not text:
+                    continue
+                matcher = _first(pack.cut_from, text)
+                if matcher is None:
+                    continue
+                if pack.outlet == GENERIC and before[i] < total / 2:
+                    continue
+                hit = RuleHit(DROP, rule_reason(pack, "cut_from", matcher))
+                for j in range(i, len(lines)):
+                    if stripped[j]:
+                        hits[j] = hit
+                break
+        if pack.cut_until:
+            for i, text in enumerate(stripped):
+                if not text:
+                    continue
+                matcher = _first(pack.cut_until, text)
+                if matcher is None:
+                    continue
+                if pack.outlet == GENERIC and before[i] > total / 2:
+                    break
+                hit = RuleHit(DROP, rule_reason(pack, "cut_until", matcher))
+                for j in range(i + 1):
+                    if stripped[j]:
+                        hits[j] = hit
+                break
+
+    # Single-line rules: the strongest pack that has an opinion wins.
+    for i, text in enumerate(stripped):
+        if not text:
+            continue
+        for pack in packs:
+            keep = _first(pack.keep, text)
+            if keep is not None:
+                hits[i] = RuleHit(KEEP, rule_reason(pack, "keep", keep))
+                break
+            drop = _first(pack.drop, text)
+            if drop is not None:
+                hits[i] = RuleHit(DROP, rule_reason(pack, "drop", drop))
+                break
+    return hits

@@ -1,0 +1,242 @@
+"""Plain-text extraction: a page's visible text, dumped line by line, to the article body.
+
+How a line is decided, in order (the first step with an opinion wins):
+
+1. **Blank** lines only separate paragraphs (`blank`).
+2. **Rules**: the outlet's pack, then the generic pack (`parsers.line_rules`):
+   `drop`, `cut_from`, `cut_until`, `keep`. A rule always beats everything below.
+3. **Roles** in the page header: the headline (`title`: the first headline-like
+   line, plus any copy of it such as the page `<title>` line), the standfirst
+   (`description`: a sentence-like line straight under the headline), bylines
+   (`byline`: "By ...", or the pack's byline patterns) and date lines
+   (`dateline`: short lines that are mostly a date). They leave the body and go to
+   `meta` for the metadata stage.
+4. **Repetition**: a line printed twice close together is a caption or credit
+   (`repeat:adjacent`, all copies go); a short line recurring far apart is chrome
+   (`repeat`). A long paragraph repeated far apart (a standfirst echoed as the
+   first paragraph) keeps its last copy.
+5. **Classifier** (`parsers.classifier`): a two-stage logistic model over line
+   shape, stop-word density, chrome words, block structure, repetition, position
+   and neighbourhood (`classifier:body` / `classifier:<strongest signal>`).
+
+The body is the kept lines; lines of one paragraph (no blank line between them)
+are joined by a newline and paragraphs by exactly one blank line.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from parsers.classifier import OWN_FEATURES, Model, document_features, load_model, score_lines
+from parsers.line_rules import KEEP, RuleHit, apply_line_rules
+from parsers.rules import PackSet, RulePack
+from parsers.types import Extraction, LineDecision, RawMetadata
+
+VERSION = "1.0"
+EXTRACTOR = f"text/presswash-{VERSION}"
+
+_WORD = re.compile(r"\w+")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|"
+    rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})\b",
+    re.IGNORECASE,
+)
+_DATE_FILLER = re.compile(
+    rf"\b(?:{_MONTH}|mon|tue|wed|thu|fri|sat|sun|\w+day|updated?|published|posted|on|at|am|pm|"
+    r"a\.m|p\.m|est|edt|pst|pdt|gmt|utc|bst|cet|last|modified|\d+)\b",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^(?:by|written by|von|por|par|oleh)\s+\S", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"""[.!?…]["'”’»)\]]*$""")
+# Where header roles may sit: a story's header is at the top of the page dump.
+HEADER_SHARE = 0.6
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def is_dateline(text: str) -> bool:
+    """A short line that is mostly a date ("March 17, 2023 Updated Fri., ... at 9:57 p.m.")."""
+    words = _WORD.findall(text)
+    if not words or len(words) > 16 or not _DATE.search(text):
+        return False
+    rest = _DATE_FILLER.sub(" ", _DATE.sub(" ", text))
+    return len(_WORD.findall(rest)) <= 2
+
+
+def is_byline(text: str, pack: RulePack | None) -> bool:
+    if pack is not None and any(re.search(rule.regex, text) for rule in pack.byline):
+        return True
+    words = text.split()
+    return bool(_BYLINE.match(text)) and 2 <= len(words) <= 12 and not _SENTENCE_END.search(text)
+
+
+def _headline_like(text: str) -> bool:
+    words = text.split()
+    return 3 <= len(words) <= 30 and not text.endswith((",", ":", ";")) and not text.endswith(".")
+
+
+def _find_roles(texts: list[str], decided: list[bool], pack: RulePack | None) -> dict[int, str]:
+    """Header roles by line index (over all raw lines); `decided` marks rule-decided lines."""
+    n = len(texts)
+    nonblank = [i for i in range(n) if texts[i]]
+    if not nonblank:
+        return {}
+    limit = nonblank[min(len(nonblank) - 1, int(len(nonblank) * HEADER_SHARE))]
+    roles: dict[int, str] = {}
+
+    # Headline: the first headline-like line no rule decided.
+    title_i = next((i for i in nonblank if i <= limit and not decided[i] and _headline_like(texts[i])), None)
+    if title_i is not None:
+        head = texts[title_i].casefold()
+        roles[title_i] = "title"
+        # Copies: the page <title> ("Headline | Site") and the on-page headline.
+        for i in nonblank:
+            if i > limit or i == title_i or decided[i]:
+                continue
+            other = texts[i].casefold()
+            if len(other.split()) >= 3 and (other == head or head.startswith(other) or other.startswith(head)):
+                roles[i] = "title"
+        last_title = max(i for i, r in roles.items() if r == "title")
+        # Standfirst: the next line, sentence-like, straight under the headline.
+        nxt = next((i for i in nonblank if i > last_title), None)
+        if nxt is not None and not decided[nxt] and nxt <= limit:
+            text = texts[nxt]
+            words = len(text.split())
+            if 6 <= words <= 60 and _SENTENCE_END.search(text) and not is_byline(text, pack):
+                echoed = any(text.casefold() in texts[j].casefold() for j in nonblank if j > nxt)
+                followed_by_more = nxt + 1 < n and bool(texts[nxt + 1])
+                if echoed or followed_by_more or words <= 40:
+                    roles[nxt] = "description"
+
+    for i in nonblank:
+        if i > limit or i in roles or decided[i]:
+            continue
+        if is_byline(texts[i], pack):
+            roles[i] = "byline"
+        elif is_dateline(texts[i]):
+            roles[i] = "dateline"
+    return roles
+
+
+def _repeats(texts: list[str]) -> dict[int, str]:
+    """Lines removed for repetition, by index, with their reason."""
+    where: dict[str, list[int]] = defaultdict(list)
+    for i, text in enumerate(texts):
+        if text:
+            where[text.casefold()].append(i)
+    out: dict[int, str] = {}
+    for positions in where.values():
+        if len(positions) < 2:
+            continue
+        words = len(_WORD.findall(texts[positions[0]]))
+        close = any(b - a <= 3 for a, b in itertools.pairwise(positions))
+        if close and words >= 4:
+            for i in positions:
+                out[i] = "repeat:adjacent"
+        elif words < 8:
+            for i in positions:
+                out[i] = "repeat"
+        else:
+            for i in positions[:-1]:
+                out[i] = "repeat"
+    return out
+
+
+def _weakest_signal(features: list[float]) -> str:
+    """Name the signal that most marks a removed line as chrome, for `explain`."""
+    get = dict(zip(OWN_FEATURES, features, strict=True))
+    if get["chrome_short"]:
+        return "classifier:chrome-words"
+    if get["short_3"] and not get["sentence_end"]:
+        return "classifier:short-nav"
+    if get["separators"] >= 2 / 3:
+        return "classifier:separators"
+    if get["stop_density"] < 0.15 and get["log_words"] > 1.5:
+        return "classifier:low-stopwords"
+    if get["ctx6_sentence"] < 0.2:
+        return "classifier:chrome-neighbourhood"
+    return "classifier:low-score"
+
+
+def decide_lines(
+    raw_lines: Sequence[str], packs: PackSet, pack: RulePack | None, model: Model | None = None
+) -> tuple[list[LineDecision], RawMetadata]:
+    """One `LineDecision` per raw line, and the header metadata found on the way.
+
+    `model` overrides the shipped classifier (cross-validation in the benchmarks).
+    """
+    texts = [squash(line) for line in raw_lines]
+    applicable = [pack, packs.generic] if pack is not None else [packs.generic]
+    hits: list[RuleHit | None] = apply_line_rules(texts, applicable)
+    roles = _find_roles(texts, [h is not None for h in hits], pack)
+    repeats = _repeats(texts)
+    idx, probs, threshold = score_lines(texts, model or load_model())
+    prob_of = dict(zip(idx, probs, strict=True))
+    feats_of: dict[int, list[float]] | None = None
+
+    decisions: list[LineDecision] = []
+    meta = RawMetadata()
+    for i, text in enumerate(texts):
+        hit = hits[i]
+        if not text:
+            decisions.append(LineDecision(raw_lines[i], False, "blank"))
+        elif hit is not None:
+            decisions.append(LineDecision(raw_lines[i], hit.action == KEEP, hit.reason))
+        elif i in roles:
+            role = roles[i]
+            decisions.append(LineDecision(raw_lines[i], False, f"role:{role}", role))
+        elif i in repeats:
+            decisions.append(LineDecision(raw_lines[i], False, repeats[i]))
+        elif prob_of[i] >= threshold:
+            decisions.append(LineDecision(raw_lines[i], True, "classifier:body"))
+        else:
+            if feats_of is None:
+                fidx, feats = document_features(texts)
+                feats_of = dict(zip(fidx, feats, strict=True))
+            decisions.append(LineDecision(raw_lines[i], False, _weakest_signal(feats_of[i])))
+
+    for i, role in sorted(roles.items()):
+        if hits[i] is not None:
+            continue
+        if role == "title" and meta.title is None:
+            # The shortest copy is the clean headline (the <title> copy has a site suffix).
+            copies = [texts[j] for j, r in roles.items() if r == "title"]
+            meta.title = min(copies, key=len)
+        elif role == "description" and meta.description is None:
+            meta.description = texts[i]
+        elif role == "byline":
+            meta.byline_lines.append(texts[i])
+        elif role == "dateline":
+            meta.date_lines.append(texts[i])
+    return decisions, meta
+
+
+def join_body(decisions: Sequence[LineDecision]) -> str:
+    """Kept lines as paragraphs separated by exactly one blank line.
+
+    In a page dump every line is a rendered block (paragraph, heading, list
+    item), so each kept line is its own paragraph.
+    """
+    return "\n\n".join(squash(d.text) for d in decisions if d.kept and d.text.strip())
+
+
+def extract_text(text: str, packs: PackSet, pack: RulePack | None) -> Extraction:
+    """The article body of a plain-text page dump, with every line's decision and header metadata."""
+    raw_lines = text.splitlines()
+    decisions, meta = decide_lines(raw_lines, packs, pack)
+    return Extraction(
+        text=join_body(decisions),
+        extractor=EXTRACTOR,
+        meta=meta,
+        lines=decisions,
+        outlet_hint=pack.outlet if pack else None,
+    )
