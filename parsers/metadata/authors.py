@@ -1,0 +1,194 @@
+"""Bylines to clean person names.
+
+A byline is free text written by humans for humans: "By LILY KUO Washington Post",
+"Jane Doe, Staff Writer", "John Roe and Ann Poe | Reuters", "Follow Rachel Cheung on
+Twitter". We turn it into a list of person names plus, when the byline ends in another
+outlet's name, that outlet (the reprint's original publisher). Anything that does not
+look like a person's name is dropped: an outlet is never an author, and a missing
+author is better than a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from parsers.metadata.outlets import OutletRegistry
+
+_LEAD = re.compile(
+    r"^\s*(?:(?:written|words|story|text|reporting|report|photos?\s+and\s+text)\s+)?by\s*[:\-–—]?\s*",
+    re.IGNORECASE,
+)
+_ASSIST = re.compile(
+    r"[\s,;(–—-]*\b(?:with\s+assistance\s+from|additional\s+reporting\s+by|with\s+reporting\s+by"
+    r"|editing\s+by|edited\s+by|compiled\s+by|reporting\s+by)\b.*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\s/\s|\s[-–—]\s)\s*", re.IGNORECASE)
+
+# Job titles and roles that trail or replace a name. Matched case-insensitively as
+# whole trailing phrases ("Jane Doe Staff Writer") or as a whole split piece.
+_ROLE_WORDS = (
+    r"(?:senior|chief|staff|special|foreign|political|business|technology|tech|health|science|sports?"
+    r"|investigative|national|international|local|contributing|associate|deputy|managing|executive"
+    r"|digital|news|white\s+house|washington|europe|asia|china|middle\s+east|economics|legal"
+    r"|education|climate|environment|metro|breaking\s+news|freelance|global|correspondent|the)"
+)
+_ROLE = re.compile(
+    rf"(?:\b{_ROLE_WORDS}\s+)*\b(?:writer|reporter|correspondent|editor|columnist|contributor"
+    r"|journalist|analyst|producer|photographer|intern|critic|anchor|host|bureau\s+chief|"
+    r"staff|desk|team|editors|reporters|writers|correspondents)s?\b.*$",
+    re.IGNORECASE,
+)
+_FOLLOW = re.compile(
+    r"^\s*follow\s+(?P<authors>.+?)\s+on\s+(?:twitter|x|instagram|facebook|threads|bluesky|mastodon"
+    r"|linkedin|tiktok)\b",
+    re.IGNORECASE,
+)
+# Words that never occur in a person's name but do in organisations and page chrome.
+_NOT_PERSON = {
+    "news", "press", "media", "agency", "agencies", "staff", "team", "desk", "editors", "editorial",
+    "board", "service", "services", "times", "post", "daily", "journal", "network", "group",
+    "inc", "ltd", "llc", "corp", "company", "wire", "wires", "reuters", "bloomberg", "afp", "ap",
+    "updated", "published", "share", "comments", "comment", "min", "read", "minutes", "photo",
+    "photos", "video", "image", "images", "getty", "shutterstock", "advertisement", "subscribe",
+    "contributors", "contributor", "admin", "administrator", "guest", "unknown", "anonymous",
+    "opinion", "newsroom", "online", "digital", "foundation", "institute", "university",
+    "ministry", "government", "department", "office", "the", "of", "for", "in", "on", "at",
+    "this", "that", "with", "from", "to", "is", "was", "are", "has", "have", "will", "said",
+}
+_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "dos",
+              "das", "bin", "ibn", "al", "el", "ter", "ten", "y", "e"}
+_NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’.\-]*$")
+
+
+@dataclass
+class Byline:
+    """Authors found in one byline, and the outlet it credits when that is not ours."""
+
+    authors: list[str] = field(default_factory=list)
+    credited_outlet: str | None = None
+
+
+def _title_case(name: str) -> str:
+    """ALL-CAPS → Title Case, keeping particles lower and Mc/O' prefixes sensible."""
+    letters = [c for c in name if c.isalpha()]
+    if not letters or not all(c.isupper() for c in letters):
+        return name
+    words = []
+    for word in name.split():
+        low = word.lower()
+        if low in _PARTICLES and words:
+            words.append(low)
+            continue
+        titled = "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
+        titled = re.sub(r"(?<=['’])(\w)", lambda m: m.group(1).upper(), titled)
+        if titled.startswith("Mc") and len(titled) > 2:
+            titled = "Mc" + titled[2].upper() + titled[3:]
+        words.append(titled)
+    return " ".join(words)
+
+
+def looks_like_person(name: str) -> bool:
+    """Two to five name-shaped words, no digits, no organisation words."""
+    tokens = name.split()
+    if not 2 <= len(tokens) <= 5 or len(name) > 60:
+        return False
+    for i, token in enumerate(tokens):
+        bare = token.strip(".,")
+        low = bare.lower()
+        if low in _NOT_PERSON:
+            return False
+        if not _NAME_TOKEN.match(bare):
+            return False
+        if low in _PARTICLES and 0 < i < len(tokens) - 1:
+            continue
+        if not bare[:1].isupper():
+            return False
+    return True
+
+
+def _strip_outlet_suffix(text: str, registry: OutletRegistry) -> tuple[str, str | None]:
+    """Remove a trailing known outlet name ("Lily Kuo Washington Post") and return it."""
+    folded = text.rstrip(" .,;:-–—|")
+    for alias in registry.names():
+        # `alias` is folded (lower-case, no punctuation); compare word-wise at the end.
+        words = alias.split()
+        if not words:
+            continue
+        pattern = r"[\s,;|–—\-/(]+(?:the\s+)?" + r"[\s.\-]*".join(re.escape(w) for w in words) + r"\)?$"
+        match = re.search(pattern, folded, re.IGNORECASE)
+        if match and match.start() > 0:
+            return folded[: match.start()], registry.by_alias[alias]
+        # "Reuters" or "The Washington Post" alone is an outlet credit with no person.
+        if re.fullmatch(r"(?:the\s+)?" + r"[\s.\-]*".join(re.escape(w) for w in words), folded, re.I):
+            return "", registry.by_alias[alias]
+    return text, None
+
+
+def parse_byline(text: str, registry: OutletRegistry) -> Byline:
+    """Clean one byline string into person names and a credited outlet."""
+    result = Byline()
+    if not text or not text.strip():
+        return result
+    follow = _FOLLOW.match(text)
+    if follow:
+        text = follow.group("authors")
+    text = " ".join(text.split())
+    text = _ASSIST.sub("", text)
+    text = _LEAD.sub("", text)
+    text = _EMAIL.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    text = _PARENS.sub(" ", text)
+    text = " ".join(text.split())
+    text, credited = _strip_outlet_suffix(text, registry)
+    result.credited_outlet = credited
+    for piece in _SPLIT.split(text):
+        piece = _LEAD.sub("", piece.strip(" .,:;-–—"))
+        if not piece:
+            continue
+        piece, credit = _strip_outlet_suffix(piece, registry)
+        if credit and not result.credited_outlet:
+            result.credited_outlet = credit
+        piece = _ROLE.sub("", piece).strip(" .,:;-–—")
+        piece = _title_case(piece)
+        if registry.canonical(piece):
+            continue  # an outlet is never an author
+        if looks_like_person(piece):
+            result.authors.append(piece)
+    result.authors = dedupe(result.authors)
+    return result
+
+
+def dedupe(names: Iterable[str]) -> list[str]:
+    """Drop repeated names (case- and space-insensitively), keeping first-seen order."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        key = " ".join(name.casefold().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out
+
+
+_BY_LINE = re.compile(r"^\s*(?:written\s+|words\s+|story\s+)?by\s*[:\-]?\s+\S", re.IGNORECASE)
+
+
+def is_generic_byline(line: str, registry: OutletRegistry) -> bool:
+    """A line shaped like a byline: "By …", "Follow X on Twitter", "X | Reuters"."""
+    text = line.strip()
+    if not text or len(text) > 160:
+        return False
+    if _BY_LINE.match(text) or _FOLLOW.match(text):
+        return True
+    if "|" in text:
+        tail = text.rsplit("|", 1)[1].strip()
+        return registry.canonical(tail) is not None
+    return False

@@ -1,0 +1,270 @@
+"""Publication and update times: find them, parse them, convert them to UTC.
+
+Sources, strongest first: rule-pack date patterns, the page's own structured metadata
+(JSON-LD, meta tags), htmldate (original date, extensive search), then dateline lines
+at the head of the text. A time without an offset is local to the outlet, so it is
+converted with the outlet's IANA timezone; with no timezone known we keep only the day,
+because guessing an offset would store a wrong instant. A day alone fills
+`published_date` and leaves `published_at` null. A date before 1990 or after the
+document was fetched is implausible (copyright lines, founding dates, event dates) and
+dropped. The file's modification time is never used: it says when we copied it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from email.utils import parsedate_to_datetime
+
+from parsers.rules import DateRule
+
+EARLIEST = date(1990, 1, 1)
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
+    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+# US/UK abbreviations seen in datelines → fixed UTC offsets in hours. An explicit
+# abbreviation beats the outlet's timezone because it says which offset was meant.
+_TZ_ABBR = {
+    "UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3,
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "AKST": -9, "AKDT": -8, "HST": -10, "IST": 5.5, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
+}
+_MONTH_RE = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?" \
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_WEEKDAY_RE = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_TIME_RE = (
+    r"(?:\s*(?:,|at|@|-|–|—)?\s*(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?(?::(?P<second>\d{2}))?"
+    r"\s*(?P<ampm>a\.?\s?m\.?|p\.?\s?m\.?)?(?:\s*(?P<tz>[A-Z]{1,4}T|UTC|GMT|Z|[+-]\d{2}:?\d{2}))?)?"
+)
+_MDY = re.compile(
+    rf"\b{_WEEKDAY_RE}{_MONTH_RE}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b{_TIME_RE}",
+    re.IGNORECASE,
+)
+_DMY = re.compile(
+    rf"\b{_WEEKDAY_RE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH_RE},?\s+(?P<year>\d{{4}})\b{_TIME_RE}",
+    re.IGNORECASE,
+)
+_ISO = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T\s](?P<hour>\d{2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2})(?:[.,]\d+)?)?\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)?)?"
+)
+_RFC2822 = re.compile(r"^[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}")
+_EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """One parsed timestamp: the UTC instant when known, and the publisher's local day."""
+
+    at: datetime | None
+    day: date
+
+
+def _offset(text: str | None) -> tzinfo | None:
+    if not text:
+        return None
+    text = text.strip().upper()
+    if text in _TZ_ABBR:
+        return timezone(timedelta(hours=_TZ_ABBR[text]))
+    match = re.fullmatch(r"([+-])(\d{2}):?(\d{2})?", text)
+    if match:
+        sign = 1 if match.group(1) == "+" else -1
+        minutes = int(match.group(2)) * 60 + int(match.group(3) or 0)
+        if minutes <= 14 * 60:
+            return timezone(sign * timedelta(minutes=minutes))
+    return None
+
+
+def _build(
+    year: int, month: int, day: int, clock: time | None, offset: tzinfo | None, local_tz: tzinfo | None
+) -> ParsedDate | None:
+    try:
+        the_day = date(year, month, day)
+    except ValueError:
+        return None
+    if clock is None:
+        return ParsedDate(None, the_day)
+    naive = datetime.combine(the_day, clock)
+    zone = offset or local_tz
+    if zone is None:
+        # A wall-clock time in an unknown zone: keep the day, refuse to guess the instant.
+        return ParsedDate(None, the_day)
+    aware = naive.replace(tzinfo=zone)
+    # The publisher's day is the day in the outlet's own zone when we know it.
+    local_day = aware.astimezone(local_tz).date() if local_tz else the_day
+    return ParsedDate(aware.astimezone(UTC), local_day)
+
+
+def _clock(match: re.Match[str]) -> time | None:
+    hour = match.group("hour")
+    if hour is None:
+        return None
+    h = int(hour)
+    m = int(match.group("minute") or 0)
+    s = int(match.group("second") or 0)
+    ampm = (match.group("ampm") or "").lower().replace(".", "").replace(" ", "")
+    if match.group("minute") is None and not ampm:
+        return None  # a bare number after a date is not a time ("March 5, 2023 10 dead")
+    if ampm == "pm" and h < 12:
+        h += 12
+    elif ampm == "am" and h == 12:
+        h = 0
+    if not (0 <= h < 24 and 0 <= m < 60 and 0 <= s < 60):
+        return None
+    return time(h, m, s)
+
+
+def parse_date(text: str | None, local_tz: tzinfo | None = None) -> ParsedDate | None:
+    """Parse the first date in `text` (ISO 8601, RFC 2822, epoch, or English words)."""
+    if not text or not isinstance(text, str):
+        return None
+    text = " ".join(text.split())
+    if not text:
+        return None
+    if _EPOCH.match(text):
+        seconds = int(text[:10])
+        instant = datetime.fromtimestamp(seconds, UTC)
+        day = instant.astimezone(local_tz).date() if local_tz else instant.date()
+        return ParsedDate(instant, day)
+    if _RFC2822.match(text):
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            parsed = None
+        if parsed is not None:
+            if parsed.tzinfo is None:
+                return _build(parsed.year, parsed.month, parsed.day, parsed.time(), None, local_tz)
+            day = parsed.astimezone(local_tz).date() if local_tz else parsed.date()
+            return ParsedDate(parsed.astimezone(UTC), day)
+    candidates: list[tuple[int, ParsedDate]] = []
+    iso = _ISO.search(text)
+    if iso:
+        clock = None
+        if iso.group("hour") is not None:
+            try:
+                clock = time(int(iso.group("hour")), int(iso.group("minute")), int(iso.group("second") or 0))
+            except ValueError:
+                clock = None
+        built = _build(
+            int(iso.group("year")), int(iso.group("month")), int(iso.group("day")),
+            clock, _offset(iso.group("tz")), local_tz,
+        )
+        if built:
+            candidates.append((iso.start(), built))
+    for pattern in (_MDY, _DMY):
+        match = pattern.search(text)
+        if match:
+            month = _MONTHS.get(match.group("month").lower().rstrip("."))
+            if month is None:
+                continue
+            built = _build(
+                int(match.group("year")), month, int(match.group("day")),
+                _clock(match), _offset(match.group("tz")), local_tz,
+            )
+            if built:
+                candidates.append((match.start(), built))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda item: item[0])[1]
+
+
+def find_all_dates(text: str) -> list[tuple[int, int]]:
+    """Spans of every date expression in `text` (used to judge whether a line is a dateline)."""
+    spans = []
+    for pattern in (_MDY, _DMY, _ISO):
+        spans.extend(m.span() for m in pattern.finditer(text))
+    return sorted(spans)
+
+
+def plausible(parsed: ParsedDate | None, fetched_at: datetime | None) -> bool:
+    """Reject dates before 1990 or after the fetch (or, with no fetch time, after tomorrow)."""
+    if parsed is None or parsed.day < EARLIEST:
+        return False
+    limit = fetched_at or datetime.now(UTC) + timedelta(days=1)
+    if limit.tzinfo is None:
+        limit = limit.replace(tzinfo=UTC)
+    if parsed.at is not None:
+        return parsed.at <= limit
+    # A day alone: allow the fetch day anywhere on Earth (UTC+14 is a day ahead).
+    return parsed.day <= (limit + timedelta(hours=14)).date()
+
+
+_AMPM = re.compile(r"\b([ap])\.\s?m\.", re.IGNORECASE)
+
+
+def apply_rule(rule: DateRule, text: str, local_tz: tzinfo | None) -> dict[str, ParsedDate]:
+    """Run one rule-pack date rule on a line; `{'published': ..., 'updated': ...}` found."""
+    match = re.search(rule.regex, text)
+    if not match:
+        return {}
+    found: dict[str, ParsedDate] = {}
+    for group in ("published", "updated"):
+        if group not in match.re.groupindex or not match.group(group):
+            continue
+        value = match.group(group)
+        parsed = _by_formats(value, rule.formats, local_tz) or parse_date(value, local_tz)
+        if parsed:
+            found[group] = parsed
+    return found
+
+
+def _by_formats(value: str, formats: list[str], local_tz: tzinfo | None) -> ParsedDate | None:
+    # strptime's %p wants "AM"/"PM"; newspapers write "a.m."/"p.m.".
+    variants = [value, _AMPM.sub(lambda m: m.group(1).upper() + "M", value)]
+    for fmt in formats:
+        for variant in variants:
+            try:
+                parsed = datetime.strptime(variant.strip(), fmt)
+            except ValueError:
+                continue
+            has_time = any(code in fmt for code in ("%H", "%I", "%M"))
+            clock = parsed.time() if has_time else None
+            return _build(parsed.year, parsed.month, parsed.day, clock, parsed.tzinfo, local_tz)
+    return None
+
+
+# A dateline starts with a date or a date keyword; otherwise little but the date is on it.
+_DATE_KEYWORD = re.compile(
+    r"^\s*(?:published|posted|updated|last\s+updated|modified|date|first\s+published|on)\b[:\s]*",
+    re.IGNORECASE,
+)
+_UPDATED_SPLIT = re.compile(r"\b(?:updated|last\s+updated|modified|last\s+modified)\b[:\s]*", re.IGNORECASE)
+
+
+def dateline_dates(lines: Iterable[str], local_tz: tzinfo | None) -> Iterable[dict[str, ParsedDate]]:
+    """Published/updated dates from lines that are datelines, in order of the lines.
+
+    A line counts as a dateline when it starts with a date (after an optional
+    weekday) or a date keyword ("Published", "Updated"), or when removing its dates
+    leaves under 40 characters: that keeps "March 24, 2023 Special Dispatch No. 10538"
+    and rejects a photo caption or a sentence that mentions an event's date.
+    """
+    for line in lines:
+        text = " ".join(line.split())
+        if not text or len(text) > 160:
+            continue
+        spans = find_all_dates(text)
+        if not spans:
+            continue
+        residue = text
+        for start, end in reversed(spans):
+            residue = residue[:start] + residue[end:]
+        starts_with_date = spans[0][0] <= 12 and not re.match(r"^\s*\w{4,}\s+\w", text[: spans[0][0]])
+        if not (starts_with_date or _DATE_KEYWORD.match(text) or len(residue.strip()) < 40):
+            continue
+        found: dict[str, ParsedDate] = {}
+        parts = _UPDATED_SPLIT.split(text, maxsplit=1)
+        published = parse_date(_DATE_KEYWORD.sub("", parts[0]), local_tz)
+        if published:
+            found["published"] = published
+        if len(parts) == 2:
+            updated = parse_date(parts[1], local_tz)
+            if updated:
+                found["updated"] = updated
+        if found:
+            yield found

@@ -1,0 +1,358 @@
+"""Raw extraction + page metadata → typed, normalised metadata for one `Article`.
+
+`normalise` is the one entry point the pipeline calls after extraction. It gathers
+evidence from every place a page states its metadata (sidecar, structured HTML
+metadata, rule-pack patterns, header and byline lines of the text), and resolves each
+field with a fixed order of trust, documented in `parsers.metadata.*`. It never
+raises: a document with odd metadata still becomes an article, with what we could
+establish and nulls elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from parsers.metadata import authors as author_rules
+from parsers.metadata import dates as date_rules
+from parsers.metadata.html_meta import HtmlMeta, jsonld_first, jsonld_name, parse_html_meta
+from parsers.metadata.language import detect_language
+from parsers.metadata.outlets import OutletRegistry, attribute, build_registry
+from parsers.metadata.syndication import credit_origin, jsonld_origin, wire_origin
+from parsers.rules import PackSet, RulePack
+from parsers.types import Extraction, NormalisedMetadata, Sidecar
+
+log = logging.getLogger(__name__)
+
+# How far into a text a header (headline, byline, dateline) can sit, in non-empty lines.
+HEADER_LINES = 25
+BYLINE_LINES = 40
+
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "datepublished", "article.published",
+    "publishdate", "publish-date", "publish_date", "pubdate", "publication_date", "date",
+    "dc.date.issued", "dc.date", "dcterms.date", "dcterms.created", "dc.date.created",
+    "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime", "citation_publication_date",
+    "citation_date", "datecreated", "originalpublicationdate", "article:published",
+)
+_UPDATED_META = (
+    "article:modified_time", "og:updated_time", "datemodified", "article.updated", "lastmod",
+    "last-modified", "dcterms.modified", "dc.date.modified", "article:modified",
+)
+_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+_SITE_META = ("og:site_name", "application-name", "publisher", "twitter:site", "dc.publisher")
+
+
+def normalise(
+    extraction: Extraction,
+    *,
+    html: str | None,
+    sidecar: Sidecar | None,
+    packs: PackSet,
+) -> NormalisedMetadata:
+    """The normalised metadata of one extracted document; never raises."""
+    try:
+        return _normalise(extraction, html=html, sidecar=sidecar, packs=packs)
+    except Exception:  # a metadata bug must not cost the document its body
+        log.exception("metadata normalisation failed; keeping the extractor's title only")
+        return NormalisedMetadata(title=_clean(extraction.meta.title), url=sidecar.url if sidecar else None)
+
+
+def _clean(text: Any) -> str | None:
+    if not isinstance(text, str):
+        return None
+    squashed = " ".join(text.split())
+    return squashed or None
+
+
+def _absolute(url: Any) -> str | None:
+    if isinstance(url, str) and re.match(r"^https?://[^\s/]+\.[^\s/]+", url.strip()):
+        return url.strip()
+    return None
+
+
+def _nonempty(lines: Iterable[str], limit: int | None = None) -> list[str]:
+    out = [line for line in lines if line and line.strip()]
+    return out[:limit] if limit is not None else out
+
+
+def _normalise(
+    extraction: Extraction, *, html: str | None, sidecar: Sidecar | None, packs: PackSet
+) -> NormalisedMetadata:
+    registry = build_registry(packs)
+    raw = extraction.meta
+    page = parse_html_meta(html) if html else HtmlMeta()
+    articles = page.articles()
+
+    # Every line the extractor saw (kept or removed): a dateline or byline is usually
+    # removed from the body, but it is exactly what we need here.
+    all_lines = [d.text for d in extraction.lines] or extraction.text.splitlines()
+    body_lines = [d.text for d in extraction.lines if d.kept and d.role == "body"] or extraction.text.splitlines()
+    if html is not None:
+        # HTML "lines" are the extractor's blocks; the header is the top of the body text.
+        header = _nonempty([*raw.date_lines, *extraction.text.splitlines()], HEADER_LINES)
+    else:
+        header = _nonempty([*raw.date_lines, *all_lines], HEADER_LINES + len(raw.date_lines))
+
+    urls = _urls(sidecar, page, articles, raw)
+    publishers = _publishers(page, articles, raw)
+    recognised = extraction.outlet_hint
+    if recognised is None and html is None:
+        pack = packs.recognise(all_lines)
+        recognised = pack.outlet if pack else None
+
+    # A first attribution without reprint evidence picks the pack whose byline and
+    # date rules apply; the final one below may add the original publisher.
+    first = attribute(
+        registry, sidecar_outlet=sidecar.outlet if sidecar else None, urls=urls,
+        publisher_names=publishers, recognised=recognised, original_publisher=None,
+    )
+    pack = packs.by_name(first.outlet) if first.outlet else None
+
+    names, byline_credit = _authors(extraction, all_lines, page, articles, pack, registry)
+    origin = (
+        credit_origin(all_lines, registry)
+        or wire_origin(body_lines, registry)
+        or jsonld_origin(articles, registry)
+        or byline_credit
+    )
+    final = attribute(
+        registry, sidecar_outlet=sidecar.outlet if sidecar else None, urls=urls,
+        publisher_names=publishers, recognised=recognised, original_publisher=origin,
+    )
+    outlet = final.outlet
+    syndicated_from = origin if origin and outlet and registry.canonical(outlet) != origin else None
+    if syndicated_from and outlet and syndicated_from.casefold() == outlet.casefold():
+        syndicated_from = None
+    # Persons only: an outlet name that slipped through is not an author.
+    names = [n for n in names if registry.canonical(n) is None and n != outlet]
+
+    pack = packs.by_name(outlet) if outlet else pack
+    tz = _timezone(pack)
+    fetched_at = sidecar.fetched_at if sidecar else None
+    published, updated = _dates(extraction, html, page, articles, pack, header, all_lines, tz, fetched_at,
+                                urls[0] if urls else None)
+
+    title = _clean(raw.title) or _clean(jsonld_first(articles, "headline")) or _clean(
+        page.first("og:title", "twitter:title")) or _clean(page.title_tag)
+    description = (
+        _clean(raw.description)
+        or _clean(page.first("og:description", "description", "twitter:description"))
+        or _clean(jsonld_first(articles, "description"))
+    )
+    section = _clean(raw.section) or _clean(page.first("article:section", "section", "parsely-section")) \
+        or _section(jsonld_first(articles, "articleSection"))
+    language = detect_language(extraction.text, hint=raw.language or page.lang or page.first("og:locale", "language"))
+
+    return NormalisedMetadata(
+        outlet=outlet,
+        syndicated_from=syndicated_from,
+        title=title,
+        description=description,
+        authors=names,
+        published_at=published.at if published else None,
+        published_date=published.day if published else None,
+        updated_at=updated.at if updated else None,
+        section=section,
+        language=language,
+        url=urls[0] if urls else None,
+    )
+
+
+def _section(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+    return _clean(value)
+
+
+def _urls(sidecar: Sidecar | None, page: HtmlMeta, articles: list[dict[str, Any]], raw: Any) -> list[str]:
+    candidates = [
+        sidecar.url if sidecar else None,
+        page.canonical,
+        page.first("og:url"),
+        raw.url,
+        jsonld_first(articles, "url"),
+    ]
+    out: list[str] = []
+    for url in candidates:
+        absolute = _absolute(url)
+        if absolute and absolute not in out:
+            out.append(absolute)
+    return out
+
+
+def _publishers(page: HtmlMeta, articles: list[dict[str, Any]], raw: Any) -> list[str]:
+    names: list[str | None] = [page.first("og:site_name")]
+    names += jsonld_name(jsonld_first(articles, "publisher"))
+    names += [raw.site_name, raw.publisher]
+    for obj in page.jsonld:
+        if "organization" in str(obj.get("@type", "")).lower() or "newsmediaorganization" in str(
+            obj.get("@type", "")
+        ).lower():
+            names += jsonld_name(obj)
+            break
+    out: list[str] = []
+    for name in names:
+        clean = _clean(name)
+        if clean and clean not in out and not clean.startswith("@"):
+            out.append(clean)
+    return out
+
+
+def _timezone(pack: RulePack | None) -> tzinfo | None:
+    if pack is None or not pack.timezone:
+        return None
+    try:
+        return ZoneInfo(pack.timezone)
+    except (KeyError, ValueError):
+        return None
+
+
+def _authors(
+    extraction: Extraction,
+    all_lines: list[str],
+    page: HtmlMeta,
+    articles: list[dict[str, Any]],
+    pack: RulePack | None,
+    registry: OutletRegistry,
+) -> tuple[list[str], str | None]:
+    """Authors from the first source that names a person, and any outlet a byline credits.
+
+    Order: the outlet's byline patterns; JSON-LD `author` (persons, not organisations);
+    author meta tags and what the extractor found; the extractor's byline lines;
+    generic byline shapes at the head of the text, then "Follow X on Twitter" anywhere.
+    """
+    raw = extraction.meta
+    credit: str | None = None
+    head = _nonempty([*raw.byline_lines, *all_lines], BYLINE_LINES + len(raw.byline_lines))
+
+    def parse(texts: Iterable[str]) -> list[str]:
+        nonlocal credit
+        found: list[str] = []
+        for text in texts:
+            byline = author_rules.parse_byline(text, registry)
+            credit = credit or byline.credited_outlet
+            found.extend(byline.authors)
+        return author_rules.dedupe(found)
+
+    if pack is not None and pack.byline:
+        for line in head:
+            for rule in pack.byline:
+                match = re.search(rule.regex, line)
+                if not match:
+                    continue
+                names = parse([match.group("authors") or ""])
+                groups = match.groupdict()
+                if groups.get("syndicated_from"):
+                    credit = credit or registry.canonical(groups["syndicated_from"]) or _clean(
+                        groups["syndicated_from"])
+                if names:
+                    return names, credit
+
+    persons: list[str] = []
+    for obj in articles:
+        value = obj.get("author") or obj.get("creator")
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict) and "organization" in str(item.get("@type", "")).lower():
+                continue
+            persons.extend(jsonld_name(item))
+        if persons:
+            break
+    for source in (
+        persons,
+        [a for a in raw.authors if a],
+        [v for key in _AUTHOR_META for v in page.meta.get(key, []) if not v.strip().startswith("http")],
+        raw.byline_lines,
+    ):
+        names = parse(source)
+        if names:
+            return names, credit
+
+    generic = [line for line in head if author_rules.is_generic_byline(line, registry)]
+    names = parse(generic)
+    if names:
+        return names, credit
+    follow = [line for line in all_lines if line.lstrip()[:7].lower() == "follow " and len(line) < 200]
+    return parse(follow), credit
+
+
+def _dates(
+    extraction: Extraction,
+    html: str | None,
+    page: HtmlMeta,
+    articles: list[dict[str, Any]],
+    pack: RulePack | None,
+    header: list[str],
+    all_lines: list[str],
+    tz: tzinfo | None,
+    fetched_at: datetime | None,
+    url: str | None,
+) -> tuple[date_rules.ParsedDate | None, date_rules.ParsedDate | None]:
+    """Published and updated dates, first plausible candidate wins (see module docs)."""
+    raw = extraction.meta
+    published: list[date_rules.ParsedDate | None] = []
+    updated: list[date_rules.ParsedDate | None] = []
+
+    if pack is not None and pack.dates:
+        for line in _nonempty([*raw.date_lines, *all_lines]):
+            for rule in pack.dates:
+                found = date_rules.apply_rule(rule, line, tz)
+                published.append(found.get("published"))
+                updated.append(found.get("updated"))
+
+    def parse(value: Any) -> date_rules.ParsedDate | None:
+        return date_rules.parse_date(value if isinstance(value, str) else None, tz)
+
+    for obj in articles:
+        published.append(parse(obj.get("datePublished")) or parse(obj.get("dateCreated")))
+        updated.append(parse(obj.get("dateModified")))
+    published.extend(parse(v) for key in _PUBLISHED_META for v in page.meta.get(key, [])[:1])
+    updated.extend(parse(v) for key in _UPDATED_META for v in page.meta.get(key, [])[:1])
+    published.append(parse(raw.published))
+    updated.append(parse(raw.updated))
+
+    best = _first_plausible(published, fetched_at)
+    if best is None and html:
+        best = _first_plausible([_htmldate(html, url, fetched_at)], fetched_at)
+    if best is None:
+        for found in date_rules.dateline_dates(header, tz):
+            if date_rules.plausible(found.get("published"), fetched_at):
+                best = found["published"]
+                updated.append(found.get("updated"))
+                break
+    for found in date_rules.dateline_dates(header, tz):
+        updated.append(found.get("updated"))
+    newest = _first_plausible(updated, fetched_at)
+    if newest is not None and best is not None and newest.at is None:
+        newest = None  # an update day alone says nothing the published day does not
+    if newest is not None and best is not None and best.at is not None and newest.at is not None \
+            and newest.at < best.at:
+        newest = None
+    return best, newest
+
+
+def _first_plausible(
+    candidates: Iterable[date_rules.ParsedDate | None], fetched_at: datetime | None
+) -> date_rules.ParsedDate | None:
+    for candidate in candidates:
+        if candidate is not None and date_rules.plausible(candidate, fetched_at):
+            return candidate
+    return None
+
+
+def _htmldate(html: str, url: str | None, fetched_at: datetime | None) -> date_rules.ParsedDate | None:
+    """htmldate's best guess (original date, extensive search); a day, no time."""
+    try:
+        from htmldate import find_date
+
+        found = find_date(
+            html, extensive_search=True, original_date=True, url=url, outputformat="%Y-%m-%d",
+            max_date=fetched_at.strftime("%Y-%m-%d") if fetched_at else None,
+        )
+    except Exception:  # htmldate on hostile markup must not cost the document
+        return None
+    return date_rules.parse_date(found) if found else None
