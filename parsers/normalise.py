@@ -312,12 +312,15 @@ def _dates(
         updated.append(parse(obj.get("dateModified")))
     published.extend(parse(v) for key in _PUBLISHED_META for v in page.meta.get(key, [])[:1])
     updated.extend(parse(v) for key in _UPDATED_META for v in page.meta.get(key, [])[:1])
-    published.append(parse(raw.published))
     updated.append(parse(raw.updated))
 
     best = _first_plausible(published, fetched_at)
+    # htmldate (original date, extensive search) before the extractor's own date:
+    # trafilatura looks for the latest date and often finds a copyright year.
     if best is None and html:
-        best = _first_plausible([_htmldate(html, url, fetched_at)], fetched_at)
+        best = _first_plausible([_htmldate(html, url, fetched_at), parse(raw.published)], fetched_at)
+    elif best is None:
+        best = _first_plausible([parse(raw.published)], fetched_at)
     if best is None:
         for found in date_rules.dateline_dates(header, tz):
             if date_rules.plausible(found.get("published"), fetched_at):

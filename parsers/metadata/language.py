@@ -13,6 +13,8 @@ from functools import cache
 from typing import Any
 
 _MIN_CHARS = 40
+# py3langid labels a few languages with codes that have no ISO 639-1 form of their own.
+_TO_ISO1 = {"yue": "zh", "zh-tw": "zh", "zh-cn": "zh"}
 _SAMPLE = 5000
 
 
@@ -45,4 +47,6 @@ def detect_language(text: str | None, hint: str | None = None) -> str | None:
         return fallback
     if prob < 0.5 and fallback:
         return fallback
-    return str(code)
+    code = _TO_ISO1.get(str(code), str(code))
+    # The column holds ISO 639-1; a model label without a two-letter code is no answer.
+    return code if len(code) == 2 else fallback
