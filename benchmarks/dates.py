@@ -72,7 +72,7 @@ def load_corpus(root: Path) -> list[Doc]:
 def run(docs: list[Doc], packs: PackSet, verbose: bool) -> dict[str, float]:
     articles = 0
     outlet = authors = dated = 0
-    labelled = right = 0
+    labelled = right = undated_labels = undated_right = 0
     for doc in docs:
         row = process_bytes(doc.path.read_bytes(), str(doc.path), doc.sidecar, packs)
         got = row.published_date.isoformat() if isinstance(row, Article) and row.published_date else ""
@@ -83,8 +83,10 @@ def run(docs: list[Doc], packs: PackSet, verbose: bool) -> dict[str, float]:
             dated += row.published_date is not None
         if doc.label is not None:
             labelled += 1
+            undated_labels += doc.label == ""
             ok = got == doc.label
             right += ok
+            undated_right += ok and doc.label == ""
             if verbose and not ok:
                 url = doc.sidecar.url if doc.sidecar else ""
                 print(f"  wrong {doc.name}: want {doc.label or '-'} got {got or '-'}  {url}")
@@ -101,6 +103,9 @@ def run(docs: list[Doc], packs: PackSet, verbose: bool) -> dict[str, float]:
     if labelled:
         result["labelled"] = labelled
         result["date_accuracy"] = right / labelled
+        # The same, counting pages labelled "no date" as wrong whatever we return.
+        result["undated_labels"] = undated_labels
+        result["strict_accuracy"] = (right - undated_right) / labelled
     return result
 
 
@@ -116,7 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     result = run(docs, default_packs(), args.verbose)
     print(f"corpus: {args.corpus} ({result['documents']} documents, {result['articles']} articles)")
     if "date_accuracy" in result:
-        print(f"publication-date accuracy: {result['date_accuracy']:.3f} ({result['labelled']} labelled)")
+        print(f"publication-date accuracy: {result['date_accuracy']:.3f} ({result['labelled']} labelled, "
+              f"{result['undated_labels']} of them labelled 'no date': right when we give none)")
+        print(f"  strict (a 'no date' label always wrong): {result['strict_accuracy']:.3f}")
     print(f"share with outlet:  {result['outlet_share']:.3f}")
     print(f"share with authors: {result['authors_share']:.3f}")
     print(f"share with a date:  {result['date_share']:.3f}")

@@ -21,7 +21,7 @@ from parsers.metadata import authors as author_rules
 from parsers.metadata import dates as date_rules
 from parsers.metadata.html_meta import HtmlMeta, jsonld_first, jsonld_name, parse_html_meta
 from parsers.metadata.language import detect_language
-from parsers.metadata.outlets import OutletRegistry, attribute, build_registry
+from parsers.metadata.outlets import OutletRegistry, attribute, build_registry, host_of
 from parsers.metadata.syndication import credit_origin, jsonld_origin, wire_origin
 from parsers.rules import PackSet, RulePack
 from parsers.types import Extraction, NormalisedMetadata, Sidecar
@@ -43,6 +43,7 @@ _UPDATED_META = (
     "article:modified_time", "og:updated_time", "datemodified", "article.updated", "lastmod",
     "last-modified", "dcterms.modified", "dc.date.modified", "article:modified",
 )
+_REVISION_URL = re.compile(r"[?&](?:oldid|diff)=\d+")
 _AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
 _SITE_META = ("og:site_name", "application-name", "publisher", "twitter:site", "dc.publisher")
 
@@ -307,6 +308,11 @@ def _dates(
     def parse(value: Any) -> date_rules.ParsedDate | None:
         return date_rules.parse_date(value if isinstance(value, str) else None, tz)
 
+    if url and _REVISION_URL.search(url):
+        # A wiki revision or diff page (MediaWiki `oldid=`/`diff=`) is the text as of
+        # that revision: its date is the revision's, which JSON-LD calls dateModified;
+        # datePublished is when the wiki page was first created, years earlier.
+        published.extend(parse(obj.get("dateModified")) for obj in articles)
     for obj in articles:
         published.append(parse(obj.get("datePublished")) or parse(obj.get("dateCreated")))
         updated.append(parse(obj.get("dateModified")))
@@ -318,7 +324,9 @@ def _dates(
     # htmldate (original date, extensive search) before the extractor's own date:
     # trafilatura looks for the latest date and often finds a copyright year.
     if best is None and html:
-        best = _first_plausible([_htmldate(html, url, fetched_at), parse(raw.published)], fetched_at)
+        best = _first_plausible(
+            [_htmldate(html, url, fetched_at), _unpadded(parse(raw.published), html)], fetched_at
+        )
     elif best is None:
         best = _first_plausible([parse(raw.published)], fetched_at)
     if best is None:
@@ -329,6 +337,8 @@ def _dates(
                 break
     for found in date_rules.dateline_dates(header, tz):
         updated.append(found.get("updated"))
+    if best is not None and tz is None:
+        best = date_rules.publisher_day(best, date_rules.infer_zone(host_of(url), html))
     newest = _first_plausible(updated, fetched_at)
     if newest is not None and best is not None and newest.at is None:
         newest = None  # an update day alone says nothing the published day does not
@@ -358,4 +368,21 @@ def _htmldate(html: str, url: str | None, fetched_at: datetime | None) -> date_r
         )
     except Exception:  # htmldate on hostile markup must not cost the document
         return None
-    return date_rules.parse_date(found) if found else None
+    return _unpadded(date_rules.parse_date(found) if found else None, html)
+
+
+def _unpadded(parsed: date_rules.ParsedDate | None, html: str) -> date_rules.ParsedDate | None:
+    """Drop a January 1st the page never writes: htmldate and trafilatura pad a bare
+    year ("© 2016") to a full date, and a year is not a publication date."""
+    if parsed and (parsed.day.month, parsed.day.day) == (1, 1) and not _states_new_year(html, parsed.day.year):
+        return None
+    return parsed
+
+
+def _states_new_year(html: str, year: int) -> bool:
+    """Whether the page writes January 1st of `year` as a full date anywhere."""
+    pattern = (
+        rf"{year}-0?1-0?1\b|{year}/0?1/0?1\b|\b0?1[./-]0?1[./-]{year}"
+        rf"|\bjan(?:uary)?\.? 0?1(?:st)?,? {year}|\b0?1(?:st)?\.? jan(?:uary|vier|uar)?\.?,? {year}"
+    )
+    return re.search(pattern, html, re.IGNORECASE) is not None
