@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
+
+# typer >= 0.23 vendors click; its exception classes are only reachable here (typer is pinned).
+from typer._click import exceptions as click_exc
 
 from parsers.pipeline import DEFAULT_MAX_BYTES
 
@@ -42,6 +44,11 @@ def _check_dirs(raw_dir: Path, out_dir: Path) -> None:
     if out_dir.resolve() == raw_dir.resolve() or raw_dir.resolve() in out_dir.resolve().parents:
         # Output inside the input would be read back as input on the next run.
         raise UsageProblem(f"--out {out_dir} is inside RAW_DIR; choose a folder outside {raw_dir}")
+
+
+@app.callback()
+def _root() -> None:
+    """Turn raw scraped news files into a clean, typed, deduplicated Parquet dataset."""
 
 
 @app.command()
@@ -95,22 +102,23 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         app(args=argv, standalone_mode=False, prog_name="presswash")
-    except click.exceptions.NoArgsIsHelpError:
+    except click_exc.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx else "presswash --help")
         return 0
-    except click.exceptions.UsageError as exc:
+    except click_exc.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx else "presswash"
-        click.echo(f"presswash: error: {exc.format_message()} (see '{command} --help')", err=True)
+        typer.echo(f"presswash: error: {exc.format_message()} (see '{command} --help')", err=True)
         return EXIT_USAGE
     except UsageProblem as exc:
-        click.echo(f"presswash: error: {exc}", err=True)
+        typer.echo(f"presswash: error: {exc}", err=True)
         return EXIT_USAGE
     except LockedError as exc:
-        click.echo(f"presswash: {exc}", err=True)
+        typer.echo(f"presswash: {exc}", err=True)
         return EXIT_LOCKED
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("presswash: aborted", err=True)
+    except typer.Abort:
+        typer.echo("presswash: aborted", err=True)
         return 130
     return 0
 

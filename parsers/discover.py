@@ -63,7 +63,11 @@ def discover(raw_dir: Path) -> tuple[list[WorkItem], DiscoveryStats]:
         if is_document(rel):
             sidecar = rel + SIDECAR_SUFFIX
             items.append(WorkItem(rel, info.st_size, info.st_mtime_ns, sidecar if sidecar in files else None))
-        elif rel.endswith(SIDECAR_SUFFIX) and is_document(rel[: -len(SIDECAR_SUFFIX)]):
+        elif (
+            rel.endswith(SIDECAR_SUFFIX)
+            and is_document(rel[: -len(SIDECAR_SUFFIX)])
+            and rel[: -len(SIDECAR_SUFFIX)] in files
+        ):
             stats.sidecars += 1
         else:
             stats.ignored += 1
