@@ -158,8 +158,11 @@ def parse_byline(text: str, registry: OutletRegistry) -> Byline:
             result.credited_outlet = credit
         piece = _ROLE.sub("", piece).strip(" .,:;-–—")
         piece = _title_case(piece)
-        if registry.canonical(piece):
-            continue  # an outlet is never an author
+        outlet = registry.canonical(piece)
+        if outlet:
+            # An outlet is never an author, but "Reuters Staff" still credits Reuters.
+            result.credited_outlet = result.credited_outlet or outlet
+            continue
         if looks_like_person(piece):
             result.authors.append(piece)
     result.authors = dedupe(result.authors)
