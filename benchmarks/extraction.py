@@ -131,9 +131,7 @@ def main() -> None:
             for _, _, data, sc, _ in pages
         ]
         elapsed_base = time.perf_counter() - start
-        bp, br, bf1 = summarise(
-            [page_scores(got, body) for got, (_, _, _, _, body) in zip(base, pages, strict=True)]
-        )
+        bp, br, bf1 = summarise([page_scores(got, body) for got, (_, _, _, _, body) in zip(base, pages, strict=True)])
         print(
             f"baseline trafilatura.extract (defaults): P={bp:.3f} R={br:.3f} F1={bf1:.3f} "
             f"pages/s={len(pages) / elapsed_base:.1f} ({elapsed_base:.2f}s); "

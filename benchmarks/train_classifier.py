@@ -19,6 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from parsers.classifier import MODEL_PATH, label_lines, save_model, train_model
+from parsers.rules import PackSet, default_packs
+from parsers.text_extract import find_headline
 
 
 def load_corpus(corpus: Path) -> list[tuple[str, list[str], str]]:
@@ -39,10 +41,12 @@ def main() -> None:
     parser.add_argument("--cv", type=int, default=0, help="report K-fold (by page) F1 before fitting")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument("--l2", type=float, default=1.0, help="L2 penalty of the logistic fits")
     args = parser.parse_args()
 
     docs = load_corpus(args.corpus)
-    labelled = [(lines, label_lines(lines, body)) for _, lines, body in docs]
+    packs = PackSet(generic=default_packs().generic, outlets={})  # corpus pages: generic rules only
+    labelled = [(lines, label_lines(lines, body), find_headline(lines, packs, None)) for _, lines, body in docs]
     if args.cv:
         from benchmarks.extraction import evaluate_text_model
 
@@ -50,15 +54,15 @@ def main() -> None:
         scores = []
         for fold in folds:
             train = [labelled[i] for i in range(len(docs)) if i not in fold]
-            model = train_model(train, args.threshold)
+            model = train_model(train, args.threshold, args.l2)
             scores.extend(evaluate_text_model(model, [docs[i] for i in fold]))
         p = sum(s[0] for s in scores) / len(scores)
         r = sum(s[1] for s in scores) / len(scores)
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         print(f"cross-validated ({args.cv} folds by page): P={p:.3f} R={r:.3f} F1={f1:.3f}")
-    model = train_model(labelled, args.threshold)
+    model = train_model(labelled, args.threshold, args.l2)
     save_model(model, args.out)
-    print(f"wrote {args.out} ({len(docs)} pages, {sum(len(lab) for _, lab in labelled)} lines)")
+    print(f"wrote {args.out} ({len(docs)} pages, {sum(len(lab) for _, lab, _ in labelled)} lines)")
 
 
 if __name__ == "__main__":

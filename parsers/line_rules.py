@@ -41,11 +41,44 @@ def rule_reason(pack: RulePack, kind: str, matcher: LineMatcher | None = None) -
     return base
 
 
-def _first(matchers: Sequence[LineMatcher], text: str) -> LineMatcher | None:
-    for matcher in matchers:
-        if matcher.matches(text):
-            return matcher
-    return None
+class _Compiled:
+    """A matcher list split into an exact-line table and regexes: one dict lookup per line
+    instead of re-normalising every `line:` matcher for every line (the hot path)."""
+
+    def __init__(self, matchers: Sequence[LineMatcher]) -> None:
+        self.exact: dict[str, tuple[int, LineMatcher]] = {}
+        for pos, m in enumerate(matchers):
+            if m.line is not None:
+                self.exact.setdefault(" ".join(m.line.split()), (pos, m))
+        self.regexes = [(pos, m, m.compiled) for pos, m in enumerate(matchers) if m.regex is not None]
+
+    def first(self, text: str, first_line: bool = False) -> LineMatcher | None:
+        """The first matcher (in file order) that matches the whitespace-normalised `text`."""
+        exact = self.exact.get(text)
+        if exact is not None and first_line and exact[1].not_first:
+            exact = None
+        for pos, m, pattern in self.regexes:
+            if exact is not None and pos > exact[0]:
+                break
+            if first_line and m.not_first:
+                continue
+            if pattern.search(text):
+                return m
+        return exact[1] if exact is not None else None
+
+
+_CACHE: dict[int, tuple[RulePack, dict[str, _Compiled]]] = {}
+
+
+def _compiled(pack: RulePack) -> dict[str, _Compiled]:
+    # Packs are immutable and long-lived; keep the pack alive beside its entry so
+    # an id is never reused for another pack while cached.
+    entry = _CACHE.get(id(pack))
+    if entry is None or entry[0] is not pack:
+        kinds = {k: _Compiled(getattr(pack, k)) for k in ("drop", "cut_from", "cut_until", "keep")}
+        entry = (pack, kinds)
+        _CACHE[id(pack)] = entry
+    return entry[1]
 
 
 def apply_line_rules(lines: Sequence[str], packs: Sequence[RulePack]) -> list[RuleHit | None]:
@@ -55,7 +88,7 @@ def apply_line_rules(lines: Sequence[str], packs: Sequence[RulePack]) -> list[Ru
     `PackSet.applicable`. Blank lines are never matched.
     """
     hits: list[RuleHit | None] = [None] * len(lines)
-    stripped = [line.strip() for line in lines]
+    stripped = [" ".join(line.split()) for line in lines]
     # Cumulative characters, so a generic cut_from can check it is past the middle.
     total = sum(len(s) for s in stripped) or 1
     before: list[int] = []
@@ -71,7 +104,7 @@ def apply_line_rules(lines: Sequence[str], packs: Sequence[RulePack]) -> list[Ru
             for i, text in enumerate(stripped):
                 if not text:
                     continue
-                matcher = _first(pack.cut_from, text)
+                matcher = _compiled(pack)["cut_from"].first(text)
                 if matcher is None:
                     continue
                 if pack.outlet == GENERIC and before[i] < total / 2:
@@ -85,7 +118,7 @@ def apply_line_rules(lines: Sequence[str], packs: Sequence[RulePack]) -> list[Ru
             for i, text in enumerate(stripped):
                 if not text:
                     continue
-                matcher = _first(pack.cut_until, text)
+                matcher = _compiled(pack)["cut_until"].first(text)
                 if matcher is None:
                     continue
                 if pack.outlet == GENERIC and before[i] > total / 2:
@@ -97,15 +130,17 @@ def apply_line_rules(lines: Sequence[str], packs: Sequence[RulePack]) -> list[Ru
                 break
 
     # Single-line rules: the strongest pack that has an opinion wins.
+    first = next((i for i, text in enumerate(stripped) if text), -1)
     for i, text in enumerate(stripped):
         if not text:
             continue
         for pack in packs:
-            keep = _first(pack.keep, text)
+            compiled = _compiled(pack)
+            keep = compiled["keep"].first(text, i == first)
             if keep is not None:
                 hits[i] = RuleHit(KEEP, rule_reason(pack, "keep", keep))
                 break
-            drop = _first(pack.drop, text)
+            drop = compiled["drop"].first(text, i == first)
             if drop is not None:
                 hits[i] = RuleHit(DROP, rule_reason(pack, "drop", drop))
                 break

@@ -28,13 +28,19 @@ class RulePackError(ValueError):
 
 
 class LineMatcher(BaseModel):
-    """Matches a whole line exactly (`line`, whitespace-normalised) or by `regex` (search)."""
+    """Matches a whole line exactly (`line`, whitespace-normalised) or by `regex` (search).
+
+    `not_first: true` exempts the document's first non-blank line, for patterns
+    that describe headline-shaped chrome (related-story teasers) and would
+    otherwise also match a page dump's headline.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     line: str | None = None
     regex: str | None = None
     name: str | None = None
+    not_first: bool = False
 
     @model_validator(mode="after")
     def _one_of(self) -> LineMatcher:

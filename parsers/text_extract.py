@@ -30,7 +30,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from parsers.classifier import OWN_FEATURES, Model, document_features, load_model, score_lines
+from parsers.classifier import OWN_FEATURES, Model, load_model, score_lines, squash
 from parsers.line_rules import KEEP, RuleHit, apply_line_rules
 from parsers.rules import PackSet, RulePack
 from parsers.types import Extraction, LineDecision, RawMetadata
@@ -57,10 +57,6 @@ _BYLINE = re.compile(r"^(?:by|written by|von|por|par|oleh)\s+\S", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"""[.!?…]["'”’»)\]]*$""")
 # Where header roles may sit: a story's header is at the top of the page dump.
 HEADER_SHARE = 0.6
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 def is_dateline(text: str) -> bool:
@@ -111,10 +107,10 @@ def _find_roles(texts: list[str], decided: list[bool], pack: RulePack | None) ->
         if nxt is not None and not decided[nxt] and nxt <= limit:
             text = texts[nxt]
             words = len(text.split())
-            if 6 <= words <= 60 and _SENTENCE_END.search(text) and not is_byline(text, pack):
+            if 6 <= words <= 60 and _SENTENCE_END.search(text) and not is_byline(text, pack) and not is_dateline(text):
                 echoed = any(text.casefold() in texts[j].casefold() for j in nonblank if j > nxt)
                 followed_by_more = nxt + 1 < n and bool(texts[nxt + 1])
-                if echoed or followed_by_more or words <= 40:
+                if echoed or followed_by_more:
                     roles[nxt] = "description"
 
     for i in nonblank:
@@ -167,6 +163,41 @@ def _weakest_signal(features: list[float]) -> str:
     return "classifier:low-score"
 
 
+def headline_anchor(roles: dict[int, str]) -> int | None:
+    """The on-page headline (the last header copy of the title): the story starts below it."""
+    titles = [i for i, role in roles.items() if role == "title"]
+    return max(titles) if titles else None
+
+
+def find_headline(raw_lines: Sequence[str], packs: PackSet, pack: RulePack | None) -> int | None:
+    """The headline anchor the classifier sees for this document (used when training)."""
+    texts = [squash(line) for line in raw_lines]
+    applicable = [pack, packs.generic] if pack is not None else [packs.generic]
+    hits = apply_line_rules(texts, applicable)
+    return headline_anchor(_find_roles(texts, [h is not None for h in hits], pack))
+
+
+def _classifier_keeps(open_lines: list[int], prob: dict[int, float], threshold: float) -> dict[int, str]:
+    """Lines the classifier keeps, with their reason.
+
+    If nothing clears the threshold (an odd page: a table, a short teaser, a
+    foreign script) the page still has a story: keep the densest run of the
+    relatively best lines rather than return nothing, which would lose it all.
+    """
+    kept = {i: "classifier:body" for i in open_lines if prob[i] >= threshold}
+    if kept or not open_lines:
+        return kept
+    relative = max(prob[i] for i in open_lines) * 0.5
+    best, best_lo, best_hi, cur, cur_lo = 0.0, 0, 0, 0.0, 0
+    for j, i in enumerate(open_lines):
+        if cur <= 0:
+            cur, cur_lo = 0.0, j
+        cur += prob[i] - relative
+        if cur > best:
+            best, best_lo, best_hi = cur, cur_lo, j + 1
+    return {i: "classifier:best-run" for i in open_lines[best_lo:best_hi] if prob[i] >= relative}
+
+
 def decide_lines(
     raw_lines: Sequence[str], packs: PackSet, pack: RulePack | None, model: Model | None = None
 ) -> tuple[list[LineDecision], RawMetadata]:
@@ -179,9 +210,11 @@ def decide_lines(
     hits: list[RuleHit | None] = apply_line_rules(texts, applicable)
     roles = _find_roles(texts, [h is not None for h in hits], pack)
     repeats = _repeats(texts)
-    idx, probs, threshold = score_lines(texts, model or load_model())
-    prob_of = dict(zip(idx, probs, strict=True))
-    feats_of: dict[int, list[float]] | None = None
+    scores = score_lines(texts, model or load_model(), headline_anchor(roles))
+    prob_of = dict(zip(scores.idx, scores.probs, strict=True))
+    feats_of = dict(zip(scores.idx, scores.feats, strict=True))
+    open_lines = [i for i in scores.idx if hits[i] is None and i not in roles and i not in repeats]
+    kept = _classifier_keeps(open_lines, prob_of, scores.threshold)
 
     decisions: list[LineDecision] = []
     meta = RawMetadata()
@@ -196,12 +229,9 @@ def decide_lines(
             decisions.append(LineDecision(raw_lines[i], False, f"role:{role}", role))
         elif i in repeats:
             decisions.append(LineDecision(raw_lines[i], False, repeats[i]))
-        elif prob_of[i] >= threshold:
-            decisions.append(LineDecision(raw_lines[i], True, "classifier:body"))
+        elif i in kept:
+            decisions.append(LineDecision(raw_lines[i], True, kept[i]))
         else:
-            if feats_of is None:
-                fidx, feats = document_features(texts)
-                feats_of = dict(zip(fidx, feats, strict=True))
             decisions.append(LineDecision(raw_lines[i], False, _weakest_signal(feats_of[i])))
 
     for i, role in sorted(roles.items()):
