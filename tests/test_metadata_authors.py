@@ -78,3 +78,22 @@ def test_generic_byline_shapes(registry: OutletRegistry) -> None:
     assert is_generic_byline("Follow Jane Doe on Twitter", registry)
     assert not is_generic_byline("Home | World | Business", registry)
     assert not is_generic_byline("The market fell.", registry)
+
+
+@pytest.mark.parametrize(
+    ("line", "authors", "credited"),
+    [
+        ("Malcolm Owen Monday, November 18, 2019", ["Malcolm Owen"], None),
+        ("Carrie Arnold November 15, 2019", ["Carrie Arnold"], None),
+        ("By Jill Disis, CNN Business", ["Jill Disis"], "CNN"),
+        ("Текст: Венера Ерофеева", ["Венера Ерофеева"], None),
+        ("By Jane Doe Updated 10:45 a.m. EST", ["Jane Doe"], None),
+        ("Di Wang", ["Di Wang"], None),
+        ("Carrie Arnold November", ["Carrie Arnold"], None),
+        ("April May", ["April May"], None),
+        ("Science X", [], None),
+    ],
+)
+def test_byline_noise(registry: OutletRegistry, line: str, authors: list[str], credited: str | None) -> None:
+    byline = parse_byline(line, registry)
+    assert (byline.authors, byline.credited_outlet) == (authors, credited)

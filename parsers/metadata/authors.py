@@ -14,16 +14,26 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from parsers.metadata.dates import find_all_dates
 from parsers.metadata.outlets import OutletRegistry
 
 _LEAD = re.compile(
-    r"^\s*(?:(?:written|words|story|text|reporting|report|photos?\s+and\s+text)\s+)?by\s*[:\-–—]?\s*",
+    r"^\s*(?:(?:(?:written|words|story|text|reporting|report|photos?\s+and\s+text)\s+)?by"
+    # Non-English credit words scrapers meet most: "Текст:", "Von", "Por", "Par".
+    r"|текст|автор|фото|von|por|par|oleh|door)\s*[:\-–—]?\s*",
     re.IGNORECASE,
 )
 _ASSIST = re.compile(
     r"[\s,;(–—-]*\b(?:with\s+assistance\s+from|additional\s+reporting\s+by|with\s+reporting\s+by"
-    r"|editing\s+by|edited\s+by|compiled\s+by|reporting\s+by)\b.*$",
+    r"|editing\s+by|edited\s+by|compiled\s+by|reporting\s+by"
+    # A timestamp printed after the byline ("By Jane Doe Updated 10:45 a.m. EST").
+    r"|updated|last\s+updated|published|posted)\b.*$",
     re.IGNORECASE | re.DOTALL,
+)
+_TRAILING_TIME = re.compile(
+    r"\b(?:updated|published|posted)?\s*(?:mon|tues|wednes|thurs|fri|satur|sun)day\b,?"
+    r"|\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4}T)?",
+    re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
@@ -61,6 +71,9 @@ _NOT_PERSON = {
     "opinion", "newsroom", "online", "digital", "foundation", "institute", "university",
     "ministry", "government", "department", "office", "the", "of", "for", "in", "on", "at",
     "this", "that", "with", "from", "to", "is", "was", "are", "has", "have", "will", "said",
+    "business", "sports", "politics", "magazine", "tv", "radio", "weekly", "herald", "tribune",
+    "gazette", "chronicle", "observer", "examiner", "telegraph", "science", "health", "tech",
+    "technology", "world", "entertainment", "lifestyle", "travel", "markets", "money", "blog",
 }
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "dos",
               "das", "bin", "ibn", "al", "el", "ter", "ten", "y", "e"}
@@ -146,6 +159,10 @@ def parse_byline(text: str, registry: OutletRegistry) -> Byline:
     text = _URL.sub(" ", text)
     text = _HANDLE.sub(" ", text)
     text = _PARENS.sub(" ", text)
+    # A date glued to the byline ("Carrie Arnold November 15, 2019") is not part of a name.
+    for start, end in reversed(find_all_dates(text)):
+        text = text[:start] + " , " + text[end:]
+    text = _TRAILING_TIME.sub(" ", text)
     text = " ".join(text.split())
     text, credited = _strip_outlet_suffix(text, registry)
     result.credited_outlet = credited
@@ -157,8 +174,9 @@ def parse_byline(text: str, registry: OutletRegistry) -> Byline:
         if credit and not result.credited_outlet:
             result.credited_outlet = credit
         piece = _ROLE.sub("", piece).strip(" .,:;-–—")
+        piece = _drop_calendar_tail(piece)
         piece = _title_case(piece)
-        outlet = registry.canonical(piece)
+        outlet = registry.canonical(piece) or _outlet_prefix(piece, registry)
         if outlet:
             # An outlet is never an author, but "Reuters Staff" still credits Reuters.
             result.credited_outlet = result.credited_outlet or outlet
@@ -167,6 +185,32 @@ def parse_byline(text: str, registry: OutletRegistry) -> Byline:
             result.authors.append(piece)
     result.authors = dedupe(result.authors)
     return result
+
+
+_CALENDAR_WORDS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "today", "yesterday",
+}
+
+
+def _drop_calendar_tail(piece: str) -> str:
+    """"Carrie Arnold November" (a date cut short by the page) → "Carrie Arnold"."""
+    words = piece.split()
+    while len(words) > 2 and words[-1].lower().strip(".,") in _CALENDAR_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+def _outlet_prefix(piece: str, registry: OutletRegistry) -> str | None:
+    """"CNN Business", "Reuters Breakingviews": a known outlet followed by a desk name."""
+    words = piece.split()
+    for size in range(len(words) - 1, 0, -1):
+        found = registry.canonical(" ".join(words[:size]))
+        if found:
+            return found
+    return None
 
 
 def dedupe(names: Iterable[str]) -> list[str]:

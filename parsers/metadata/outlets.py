@@ -158,6 +158,18 @@ def _build(packs: PackSet) -> OutletRegistry:
     return registry
 
 
+def _site_name(name: str | None) -> str | None:
+    """A site's own name, without the keyword list some sites append ("Autoracing | F1 | …")."""
+    if not name:
+        return None
+    text = " ".join(name.split())
+    if " | " in text:
+        text = text.split(" | ", 1)[0].strip()
+    if not text or len(text) > 80 or text.startswith(("@", "http")):
+        return None
+    return text
+
+
 @dataclass(frozen=True)
 class Attribution:
     """Who a copy is attributed to, and why (for explain output and tests)."""
@@ -199,7 +211,7 @@ def attribute(
     if recognised:
         return Attribution(registry.canonical(recognised) or recognised, "recognised")
     domain = next((d for d in map(registered_domain, urls) if d), None)
-    site = next((n.strip() for n in publisher_names if n and n.strip() and len(n.strip()) < 80), None)
+    site = next((s for s in map(_site_name, publisher_names) if s), None)
     if domain is None and site is None and original_publisher:
         return Attribution(original_publisher, "original-publisher")
     if site and domain:
