@@ -15,7 +15,8 @@ import typer
 # typer >= 0.23 vendors click; its exception classes are only reachable here (typer is pinned).
 from typer._click import exceptions as click_exc
 
-from parsers.pipeline import DEFAULT_MAX_BYTES
+from parsers.decode import DEFAULT_MAX_BYTES
+from store.dedup_index import DEFAULT_THRESHOLD
 
 EXIT_USAGE = 2
 EXIT_LOCKED = 3
@@ -62,6 +63,9 @@ def ingest(
     max_bytes: Annotated[
         int, typer.Option(min=1, help="Files larger than this are rejected as too_large without being read.")
     ] = DEFAULT_MAX_BYTES,
+    near_dup_threshold: Annotated[
+        float, typer.Option(min=0.5, max=1.0, help="Estimated Jaccard at or above which two bodies are one story.")
+    ] = DEFAULT_THRESHOLD,
     wait: Annotated[bool, typer.Option(help="Wait for another run on the same --out instead of exiting 3.")] = False,
 ) -> None:
     """Ingest every new document under RAW_DIR into the Parquet dataset at --out."""
@@ -79,6 +83,7 @@ def ingest(
             workers=workers,
             batch_size=batch_size,
             max_bytes=max_bytes,
+            near_dup_threshold=near_dup_threshold,
             wait=wait,
         )
     typer.echo("\n".join(RunSummary(**result).lines()))

@@ -19,6 +19,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.summary import RunSummary
 from flows.tasks import dedup_and_commit, parse_all, plan_run, recover_interrupted
 from parsers.pipeline import DEFAULT_MAX_BYTES, RunContext
+from store.dedup_index import DEFAULT_THRESHOLD
 from store.layout import staging_dir
 from store.lock import out_dir_lock
 from store.staging import RunStaging
@@ -58,6 +59,7 @@ def ingest(
     workers: int = 1,
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    near_dup_threshold: float = DEFAULT_THRESHOLD,
     wait: bool = False,
 ) -> dict[str, Any]:
     """Ingest every new document under `raw_dir` into the Parquet dataset at `out_dir`."""
@@ -72,12 +74,12 @@ def ingest(
         staging = RunStaging(staging_dir(out, ctx.run_id), ctx.run_id)
         with task_runner_for(workers) as runner:
             collected = parse_all(runner, raw_dir, plan, staging, ctx)
-        committed = dedup_and_commit(out, staging, collected, ctx.run_id)
+        committed = dedup_and_commit(out, staging, collected, ctx.run_id, near_dup_threshold)
     summary.found = plan.stats.documents
     summary.skipped = plan.skipped
     summary.processed = summary.found - summary.skipped
     summary.articles = committed.articles
-    summary.duplicates = committed.duplicates
+    summary.duplicates = dict(committed.duplicates)
     summary.rejects = dict(committed.rejects)
     summary.ignored_files = plan.stats.ignored
     summary.symlinks_skipped = plan.stats.symlinks

@@ -15,7 +15,7 @@ class RunSummary:
     skipped: int = 0
     processed: int = 0
     articles: int = 0
-    duplicates: int = 0
+    duplicates: dict[str, int] = field(default_factory=dict)
     rejects: dict[str, int] = field(default_factory=dict)
     ignored_files: int = 0
     symlinks_skipped: int = 0
@@ -33,6 +33,7 @@ class RunSummary:
 
     def lines(self) -> list[str]:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.rejects.items())) or "none"
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.duplicates.items())) or "none"
         rate = self.processed / self.wall_seconds if self.wall_seconds else 0.0
         out = [
             f"presswash ingest {self.run_id}",
@@ -42,7 +43,7 @@ class RunSummary:
             f"  already ingested   {self.skipped}",
             f"  processed          {self.processed}",
             f"  articles written   {self.articles}  ({self.unattributed} without an outlet)",
-            f"  duplicates         {self.duplicates}",
+            f"  duplicates         {sum(self.duplicates.values())}  ({kinds})",
             f"  rejects            {self.rejected}  ({reasons})",
             f"  ignored            {self.ignored_files} other files, {self.symlinks_skipped} symlinks not followed",
         ]

@@ -17,8 +17,8 @@ from parsers.discover import DiscoveryStats, batches, discover
 from parsers.pipeline import RunContext
 from schemas.models import Article, Duplicate, Reject
 from store.commit import commit, recover
-from store.dedup import Candidate, resolve_exact
-from store.hash_index import index_table, load_hash_index
+from store.dedup import Candidate, resolve
+from store.dedup_index import DedupIndex
 from store.ledger import Ledger, LedgerEntry, file_sha256, ledger_table
 from store.staging import RunStaging
 
@@ -88,15 +88,16 @@ def collect(outcomes: list[Outcome], batch_no: int, staging: RunStaging, into: C
         articles.append(row)
         if row.outlet is None:
             into.unattributed.add(row.source_path)
+        assert outcome.signature is not None  # parse_item signs every article
         into.candidates.append(
             Candidate(
                 row.source_path,
                 row.source_sha256,
-                row.content_hash,
                 row.doc_id,
                 row.published_at,
                 row.published_date,
                 outcome.fetched_at,
+                outcome.signature,
             )
         )
         into.ledger[row.source_path] = _ledger_entry(outcome, "article", run_id)
@@ -122,15 +123,18 @@ def parse_all(runner: TaskRunner, raw_dir: str, plan: Plan, staging: RunStaging,
 @dataclass
 class Committed:
     articles: int
-    duplicates: int
+    duplicates: Counter[str]
     rejects: Counter[str]
     unattributed: int
 
 
 @task(name="dedup-and-commit", cache_policy=NO_CACHE, **IO_RETRIES)
-def dedup_and_commit(out_dir: Path, staging: RunStaging, collected: Collected, run_id: str) -> Committed:
-    """Exact dedup against this run and the index, write final tables, commit atomically."""
-    canonical, duplicates = resolve_exact(collected.candidates, load_hash_index(out_dir), run_id)
+def dedup_and_commit(
+    out_dir: Path, staging: RunStaging, collected: Collected, run_id: str, threshold: float
+) -> Committed:
+    """Dedup against this run and every earlier one, write final tables, commit atomically."""
+    index = DedupIndex.load(out_dir, threshold)
+    canonical, duplicates = resolve(collected.candidates, index, run_id)
     duplicate_paths = {d.source_path for d in duplicates}
     for path in duplicate_paths:
         collected.ledger[path] = LedgerEntry(**{**collected.ledger[path].__dict__, "outcome": "duplicate"})
@@ -139,7 +143,7 @@ def dedup_and_commit(out_dir: Path, staging: RunStaging, collected: Collected, r
     staging.write_rows("rejects", collected.rejects, Reject)
     staging.write_state(
         ledger_table(sorted(collected.ledger.values(), key=lambda e: e.source_path)),
-        index_table([(c.content_hash, c.doc_id) for c in canonical]),
+        index.new_rows(),
     )
     staging.drop_pending()
     if collected.ledger:
@@ -148,7 +152,7 @@ def dedup_and_commit(out_dir: Path, staging: RunStaging, collected: Collected, r
         staging.root.rmdir()
     return Committed(
         articles=written,
-        duplicates=len(duplicates),
+        duplicates=Counter(d.kind for d in duplicates),
         rejects=Counter(r.reason for r in collected.rejects),
         unattributed=len(collected.unattributed - duplicate_paths),
     )

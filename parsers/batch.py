@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+
+from parsers.minhash import signature
 from parsers.pipeline import RunContext, process_bytes
 from parsers.rules import default_packs
 from parsers.sidecar import parse_sidecar
@@ -36,6 +39,7 @@ class Outcome:
     row: Article | Reject
     fetched_at: datetime | None = None
     warning: str | None = None
+    signature: np.ndarray | None = None
 
 
 def _read_sidecar(raw_dir: Path, item: WorkItem) -> tuple[Sidecar | None, str | None]:
@@ -74,7 +78,10 @@ def parse_item(raw_dir: Path, item: WorkItem, ctx: RunContext) -> Outcome:
         return _unreadable(item, "too_large", f"file grew past the limit of {ctx.max_bytes} bytes", ctx)
     sidecar, warning = _read_sidecar(raw_dir, item)
     row = process_bytes(data, item.source_path, sidecar, default_packs(), ctx)
-    return Outcome(item=item, row=row, fetched_at=sidecar.fetched_at if sidecar else None, warning=warning)
+    # MinHash here, in the worker, so the flow process only compares signatures.
+    sig = signature(row.text) if isinstance(row, Article) else None
+    fetched_at = sidecar.fetched_at if sidecar else None
+    return Outcome(item=item, row=row, fetched_at=fetched_at, warning=warning, signature=sig)
 
 
 def parse_batch(raw_dir: str, items: list[WorkItem], ctx: RunContext) -> list[Outcome]:

@@ -17,6 +17,7 @@ from typing import Literal
 from charset_normalizer import from_bytes
 
 Format = Literal["html", "text"]
+DEFAULT_MAX_BYTES = 20_000_000
 
 _BOMS: list[tuple[bytes, str]] = [
     (codecs.BOM_UTF32_LE, "utf-32-le"),

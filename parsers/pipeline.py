@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from parsers.decode import Decoded, DecodeError, decode_document, gunzip_limited
+from parsers.decode import DEFAULT_MAX_BYTES, Decoded, DecodeError, decode_document, gunzip_limited
 from parsers.hashing import content_hash, doc_id_for, sha256_bytes
 from parsers.html_extract import extract_html
 from parsers.normalise import normalise
@@ -23,7 +23,6 @@ from parsers.text_extract import extract_text
 from parsers.types import Extraction, Sidecar
 from schemas.models import Article, Reject
 
-DEFAULT_MAX_BYTES = 20_000_000
 GZIP_SUFFIX = ".gz"
 
 _OG_URL = re.compile(

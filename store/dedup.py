@@ -1,16 +1,23 @@
-"""Exact deduplication: which copy of a body is canonical, and what the others point at.
+"""Deduplication: which copy of a story is canonical, and what every other copy points at.
 
-The choice depends only on the documents, never on file order, batch size or
-worker count: the earliest publication, then the earliest fetch, then the
-smallest source path. What an earlier run committed always stays canonical.
+Exact copies share a `doc_id` (it is derived from the normalised body);
+near copies are found by MinHash LSH with the estimated Jaccard checked
+against the threshold. Documents are decided in a fixed order, the earliest
+publication first, then the earliest fetch, then the smallest source path,
+so the result depends only on the documents, never on file order, batch
+size or worker count. What an earlier run committed stays canonical, and a
+copy of a copy points at the canonical article, never at the copy.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
+import numpy as np
+
 from schemas.models import Duplicate
+from store.dedup_index import DedupIndex
 
 _LATEST = datetime.max.replace(tzinfo=UTC)
 
@@ -21,11 +28,11 @@ class Candidate:
 
     source_path: str
     source_sha256: str
-    content_hash: str
     doc_id: str
     published_at: datetime | None
     published_date: date | None
     fetched_at: datetime | None
+    signature: np.ndarray = field(repr=False, compare=False)
 
     @property
     def order_key(self) -> tuple[datetime, datetime, str]:
@@ -35,34 +42,30 @@ class Candidate:
         return published, self.fetched_at or _LATEST, self.source_path
 
 
-def resolve_exact(
-    candidates: list[Candidate], known: dict[str, str], run_id: str
-) -> tuple[list[Candidate], list[Duplicate]]:
-    """Split this run's candidates into canonical articles and exact duplicates."""
-    groups: dict[str, list[Candidate]] = {}
-    for cand in candidates:
-        groups.setdefault(cand.content_hash, []).append(cand)
+def resolve(candidates: list[Candidate], index: DedupIndex, run_id: str) -> tuple[list[Candidate], list[Duplicate]]:
+    """Split this run's candidates into canonical articles and duplicates, updating `index`."""
     canonical: list[Candidate] = []
     duplicates: list[Duplicate] = []
-    for digest, group in groups.items():
-        group.sort(key=lambda c: c.order_key)
-        target = known.get(digest)
-        if target is None:
-            canonical.append(group[0])
-            target, copies = group[0].doc_id, group[1:]
+    for cand in sorted(candidates, key=lambda c: c.order_key):
+        if (target := index.canonical_of(cand.doc_id)) is not None:
+            duplicates.append(_duplicate(cand, target, "exact", 1.0, run_id))
+        elif (match := index.query(cand.signature)) is not None:
+            duplicates.append(_duplicate(cand, match.canonical_id, "near", match.similarity, run_id))
+            index.add(cand.doc_id, match.canonical_id, cand.signature)
         else:
-            copies = group
-        duplicates.extend(
-            Duplicate(
-                source_path=c.source_path,
-                source_sha256=c.source_sha256,
-                duplicate_of=target,
-                kind="exact",
-                similarity=1.0,
-                run_id=run_id,
-            )
-            for c in copies
-        )
+            canonical.append(cand)
+            index.add(cand.doc_id, cand.doc_id, cand.signature)
     canonical.sort(key=lambda c: c.source_path)
     duplicates.sort(key=lambda d: d.source_path)
     return canonical, duplicates
+
+
+def _duplicate(cand: Candidate, target: str, kind: str, similarity: float, run_id: str) -> Duplicate:
+    return Duplicate(
+        source_path=cand.source_path,
+        source_sha256=cand.source_sha256,
+        duplicate_of=target,
+        kind=kind,  # type: ignore[arg-type]
+        similarity=similarity,
+        run_id=run_id,
+    )

@@ -73,7 +73,7 @@ def test_summary_reports_the_counts(messy_run: tuple[Path, Path, str]) -> None:
     _, _, stdout = messy_run
     assert "files found        8" in stdout
     assert "articles written   5" in stdout
-    assert "duplicates         1" in stdout
+    assert "duplicates         1  (exact 1)" in stdout
     assert "rejects            2  (binary 1, empty 1)" in stdout
     assert "1 other files, 1 symlinks not followed" in stdout
 

@@ -1,41 +1,15 @@
 from __future__ import annotations
 
-import itertools
 import json
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
 from store.commit import apply_manifest, recover, write_manifest
-from store.dedup import Candidate, resolve_exact
 from store.layout import LEDGER, MANIFEST
 from store.ledger import Ledger, LedgerEntry, file_sha256, ledger_table
 from store.lock import LockedError, out_dir_lock
 from store.parquet_io import write_parquet
-
-
-def _cand(path: str, digest: str, day: date | None = None, fetched: datetime | None = None) -> Candidate:
-    return Candidate(path, "sha-" + path, digest, "id-" + path, None, day, fetched)
-
-
-def test_exact_dedup_picks_earliest_publication_then_fetch_then_path() -> None:
-    cands = [
-        _cand("z.txt", "h1", day=date(2023, 3, 17)),
-        _cand("a.txt", "h1"),
-        _cand("m.txt", "h1", day=date(2023, 3, 17), fetched=datetime(2023, 3, 18, tzinfo=UTC)),
-        _cand("b.txt", "h2"),
-    ]
-    for order in itertools.permutations(cands):
-        canonical, dups = resolve_exact(list(order), {}, "r")
-        assert [c.source_path for c in canonical] == ["b.txt", "m.txt"]
-        assert {(d.source_path, d.duplicate_of) for d in dups} == {("a.txt", "id-m.txt"), ("z.txt", "id-m.txt")}
-
-
-def test_exact_dedup_keeps_earlier_runs_canonical() -> None:
-    canonical, dups = resolve_exact([_cand("a.txt", "h1")], {"h1": "old-id"}, "r")
-    assert canonical == []
-    assert [(d.source_path, d.duplicate_of, d.kind, d.similarity) for d in dups] == [("a.txt", "old-id", "exact", 1.0)]
 
 
 def test_ledger_skips_unchanged_files_without_hashing(tmp_path: Path) -> None:

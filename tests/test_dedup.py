@@ -1,0 +1,187 @@
+"""Exact and near-duplicate resolution: threshold edge, transitivity, order independence, runs."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from parsers.hashing import content_hash, doc_id_for
+from parsers.minhash import signature
+from store.dedup import Candidate, resolve
+from store.dedup_index import DedupIndex
+from store.layout import INDEX
+from store.parquet_io import write_parquet
+
+WORDS = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "on",
+    "with",
+    "as",
+    "by",
+    "at",
+    "from",
+    "it",
+    "was",
+    "said",
+    "he",
+    "his",
+    "but",
+    "be",
+    "have",
+    "an",
+    "they",
+]
+
+
+def _story(seed: int, n: int = 300) -> str:
+    rng = random.Random(seed)
+    nouns = [f"w{seed}x{i}" for i in range(80)]  # each story has its own vocabulary of names
+    return " ".join(rng.choice(WORDS + nouns) for _ in range(n)) + "."
+
+
+def _cand(path: str, text: str, day: date | None = None, fetched: datetime | None = None) -> Candidate:
+    return Candidate(path, "sha-" + path, doc_id_for(content_hash(text)), None, day, fetched, signature(text))
+
+
+def _sig_with_similarity(base: np.ndarray, matching: int) -> np.ndarray:
+    """A signature that agrees with `base` in exactly `matching` positions."""
+    other = base.copy()
+    other[matching:] = base[matching:] + np.uint32(1)
+    return other
+
+
+def test_exact_copies_pick_earliest_publication_then_fetch_then_path() -> None:
+    text = _story(1)
+    cands = [
+        _cand("z.txt", text, day=date(2023, 3, 17)),
+        _cand("a.txt", text),
+        _cand("m.txt", text, day=date(2023, 3, 17), fetched=datetime(2023, 3, 18, tzinfo=UTC)),
+        _cand("b.txt", _story(2)),
+    ]
+    for order in itertools.permutations(cands):
+        canonical, dups = resolve(list(order), DedupIndex.empty(0.8), "r")
+        assert [c.source_path for c in canonical] == ["b.txt", "m.txt"]
+        assert {(d.source_path, d.kind) for d in dups} == {("a.txt", "exact"), ("z.txt", "exact")}
+        assert {d.duplicate_of for d in dups} == {cands[0].doc_id}
+
+
+def test_near_copy_is_linked_and_different_stories_are_not() -> None:
+    original = _story(3, 400)
+    words = original.split()
+    copy = "Breaking: " + " ".join(words[:200] + words[215:]) + " Share this article."
+    canonical, dups = resolve(
+        [_cand("orig.txt", original, day=date(2023, 1, 1)), _cand("copy.txt", copy), _cand("other.txt", _story(4))],
+        DedupIndex.empty(0.8),
+        "r",
+    )
+    assert [c.source_path for c in canonical] == ["orig.txt", "other.txt"]
+    (dup,) = dups
+    assert (dup.source_path, dup.kind) == ("copy.txt", "near")
+    assert 0.8 <= dup.similarity < 1.0
+
+
+@pytest.mark.parametrize(("matching", "linked"), [(103, True), (102, False)])
+def test_threshold_edge_is_inclusive(matching: int, linked: bool) -> None:
+    # 0.8 x 128 = 102.4: 103 equal positions (0.805) link, 102 (0.797) do not.
+    base = signature(_story(5))
+    index = DedupIndex.empty(0.8)
+    index.add("a" * 32, "a" * 32, base)
+    # The leading bands agree, so LSH surfaces the pair and only the Jaccard check decides.
+    match = index.query(_sig_with_similarity(base, matching))
+    assert (match is not None) == linked
+
+
+def test_copy_of_a_copy_points_at_the_canonical() -> None:
+    a = _story(6, 600).split()
+    b = a[:300] + ["inserted"] * 20 + a[300:]
+    c = b[:100] + b[140:]
+    texts = {"a.txt": " ".join(a), "b.txt": " ".join(b), "c.txt": " ".join(c)}
+    days = {"a.txt": date(2023, 1, 1), "b.txt": date(2023, 1, 2), "c.txt": date(2023, 1, 3)}
+    cands = [_cand(p, t, day=days[p]) for p, t in texts.items()]
+    canonical, dups = resolve(cands, DedupIndex.empty(0.8), "r")
+    assert [c.source_path for c in canonical] == ["a.txt"]
+    assert {d.source_path: d.duplicate_of for d in dups} == {"b.txt": cands[0].doc_id, "c.txt": cands[0].doc_id}
+
+
+def _clusters(canonical: list[Candidate], dups: list) -> set[frozenset[str]]:
+    by_id: dict[str, set[str]] = {c.doc_id: {c.source_path} for c in canonical}
+    for d in dups:
+        by_id.setdefault(d.duplicate_of, set()).add(d.source_path)
+    return {frozenset(v) for v in by_id.values()}
+
+
+def _corpus() -> list[Candidate]:
+    cands = []
+    for story in range(6):
+        text = _story(100 + story, 500)
+        words = text.split()
+        cands.append(_cand(f"s{story}/orig.txt", text, day=date(2023, 1, 1 + story)))
+        cands.append(_cand(f"s{story}/copy.txt", " ".join(words[:250] + words[262:])))
+        cands.append(_cand(f"s{story}/exact.txt", text))
+    return cands
+
+
+def test_result_is_independent_of_input_order() -> None:
+    cands = _corpus()
+    expected = _clusters(*resolve(cands, DedupIndex.empty(0.8), "r"))
+    assert len(expected) == 6
+    for seed in range(5):
+        shuffled = cands[:]
+        random.Random(seed).shuffle(shuffled)
+        assert _clusters(*resolve(shuffled, DedupIndex.empty(0.8), "r")) == expected
+
+
+def test_split_runs_give_the_same_clusters_as_one_run(tmp_path: Path) -> None:
+    cands = _corpus()
+    one_run = _clusters(*resolve(cands, DedupIndex.empty(0.8), "r"))
+    for seed in range(3):
+        shuffled = cands[:]
+        random.Random(seed).shuffle(shuffled)
+        out = tmp_path / f"out{seed}"
+        all_canonical: list[Candidate] = []
+        all_dups: list = []
+        for run, part in enumerate((shuffled[:7], shuffled[7:12], shuffled[12:])):
+            index = DedupIndex.load(out, 0.8)
+            canonical, dups = resolve(part, index, f"r{run}")
+            write_parquet(index.new_rows(), out / INDEX / f"part-r{run}.parquet")
+            all_canonical += canonical
+            all_dups += dups
+        assert _clusters(all_canonical, all_dups) == one_run
+
+
+def test_earlier_runs_stay_canonical(tmp_path: Path) -> None:
+    text = _story(7)
+    late = _cand("late.txt", text, day=date(2023, 1, 9))
+    index = DedupIndex.load(tmp_path, 0.8)
+    resolve([late], index, "r1")
+    write_parquet(index.new_rows(), tmp_path / INDEX / "part-r1.parquet")
+    early = _cand("early.txt", text, day=date(2020, 1, 1))
+    canonical, dups = resolve([early], DedupIndex.load(tmp_path, 0.8), "r2")
+    assert canonical == []
+    assert [(d.source_path, d.duplicate_of) for d in dups] == [("early.txt", late.doc_id)]
+
+
+def test_index_round_trips_and_reports_its_size(tmp_path: Path) -> None:
+    index = DedupIndex.empty(0.8)
+    sig = signature(_story(8))
+    index.add("d" * 32, "d" * 32, sig)
+    write_parquet(index.new_rows(), tmp_path / INDEX / "part-r.parquet")
+    loaded = DedupIndex.load(tmp_path, 0.8)
+    assert len(loaded) == 1
+    assert loaded.canonical_of("d" * 32) == "d" * 32
+    match = loaded.query(sig)
+    assert match is not None and match.similarity == 1.0
+    assert 500 < loaded.bytes_per_document() < 1024
