@@ -241,7 +241,9 @@ def _authors(
         return author_rules.dedupe(found)
 
     if pack is not None and pack.byline:
-        for line in head:
+        # Pack patterns are outlet-specific, so they may look anywhere (VICE credits
+        # its author only in the closing "Follow X on Twitter").
+        for line in _nonempty([*raw.byline_lines, *all_lines]):
             for rule in pack.byline:
                 match = re.search(rule.regex, line)
                 if not match:
