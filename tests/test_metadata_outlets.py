@@ -95,6 +95,9 @@ def test_credit_lines(registry: OutletRegistry) -> None:
         "The Washington Post"
     )
     assert credit_origin(["Ambassador Zhang told Sputnik on Friday."], registry) is None
+    assert credit_origin(["Republished with permission from Reuters."], registry) == "Reuters"
+    # The reprinter is not the original publisher.
+    assert credit_origin(["This article was reprinted on Wired.com."], registry) is None
 
 
 def test_jsonld_origin(registry: OutletRegistry) -> None:

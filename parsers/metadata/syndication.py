@@ -23,8 +23,10 @@ _WIRE = re.compile(
 )
 _CREDIT = re.compile(
     r"\b(?:this\s+(?:article|story|piece|report|post)\s+(?:was\s+|is\s+)?(?:first|originally)\s+"
-    r"(?:published|appeared|ran|posted)|(?:first|originally)\s+(?:published|appeared|ran)|"
-    r"republished|reprinted)\s+(?:with\s+permission\s+)?(?:in|on|by|at|from)\s+"
+    r"(?:published|appeared|ran|posted)\s+(?:in|on|by|at)|(?:first|originally)\s+(?:published|appeared|ran)"
+    r"\s+(?:in|on|by|at)"
+    # "reprinted on Wired.com" names the reprinter, not the original: only "from"/"of".
+    r"|(?:republished|reprinted)\s+(?:with\s+(?:kind\s+)?permission\s+)?(?:from|of|courtesy\s+of))\s+"
     r"(?:the\s+website\s+of\s+)?(?P<outlet>[^.,;:()]{2,60}?)\s*(?:\.|,|;|\(|$|\s+(?:and|on|under)\b)",
     re.IGNORECASE,
 )
