@@ -98,6 +98,7 @@ def collect(outcomes: list[Outcome], batch_no: int, staging: RunStaging, into: C
                 row.published_date,
                 outcome.fetched_at,
                 outcome.signature,
+                outcome.shingles,
             )
         )
         into.ledger[row.source_path] = _ledger_entry(outcome, "article", run_id)

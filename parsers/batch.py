@@ -40,6 +40,7 @@ class Outcome:
     fetched_at: datetime | None = None
     warning: str | None = None
     signature: np.ndarray | None = None
+    shingles: int = 0
 
 
 def _read_sidecar(raw_dir: Path, item: WorkItem) -> tuple[Sidecar | None, str | None]:
@@ -79,9 +80,9 @@ def parse_item(raw_dir: Path, item: WorkItem, ctx: RunContext) -> Outcome:
     sidecar, warning = _read_sidecar(raw_dir, item)
     row = process_bytes(data, item.source_path, sidecar, default_packs(), ctx)
     # MinHash here, in the worker, so the flow process only compares signatures.
-    sig = signature(row.text) if isinstance(row, Article) else None
+    sig, size = signature(row.text) if isinstance(row, Article) else (None, 0)
     fetched_at = sidecar.fetched_at if sidecar else None
-    return Outcome(item=item, row=row, fetched_at=fetched_at, warning=warning, signature=sig)
+    return Outcome(item=item, row=row, fetched_at=fetched_at, warning=warning, signature=sig, shingles=size)
 
 
 def parse_batch(raw_dir: str, items: list[WorkItem], ctx: RunContext) -> list[Outcome]:

@@ -32,12 +32,13 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)}
 
 
-def signature(text: str) -> np.ndarray:
-    """A `NUM_PERM`-long uint32 MinHash signature of the body's word shingles."""
+def signature(text: str) -> tuple[np.ndarray, int]:
+    """A `NUM_PERM`-long uint32 MinHash signature of the body's word shingles, and their number."""
+    grams = shingles(text)
     # crc32 instead of datasketch's default sha1: same quality for shingles, several times faster.
     sketch = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32)
-    sketch.update_batch(list(shingles(text)))
-    return sketch.hashvalues.astype(np.uint32)
+    sketch.update_batch(list(grams))
+    return sketch.hashvalues.astype(np.uint32), len(grams)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:

@@ -33,6 +33,7 @@ class Candidate:
     published_date: date | None
     fetched_at: datetime | None
     signature: np.ndarray = field(repr=False, compare=False)
+    shingles: int = 0
 
     @property
     def order_key(self) -> tuple[datetime, datetime, str]:
@@ -49,12 +50,12 @@ def resolve(candidates: list[Candidate], index: DedupIndex, run_id: str) -> tupl
     for cand in sorted(candidates, key=lambda c: c.order_key):
         if (target := index.canonical_of(cand.doc_id)) is not None:
             duplicates.append(_duplicate(cand, target, "exact", 1.0, run_id))
-        elif (match := index.query(cand.signature)) is not None:
+        elif (match := index.query(cand.signature, cand.shingles)) is not None:
             duplicates.append(_duplicate(cand, match.canonical_id, "near", match.similarity, run_id))
-            index.add(cand.doc_id, match.canonical_id, cand.signature)
+            index.add(cand.doc_id, match.canonical_id, cand.signature, cand.shingles)
         else:
             canonical.append(cand)
-            index.add(cand.doc_id, cand.doc_id, cand.signature)
+            index.add(cand.doc_id, cand.doc_id, cand.signature, cand.shingles)
     canonical.sort(key=lambda c: c.source_path)
     duplicates.sort(key=lambda d: d.source_path)
     return canonical, duplicates

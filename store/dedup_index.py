@@ -3,7 +3,17 @@
 One append-only Parquet file per run under `_state/index/` (written in the
 same commit as the tables), loaded into flat numpy arrays, so a later run
 dedups against everything before it without reading articles back. Banded
-LSH over the signatures finds candidates; their estimated Jaccard decides.
+LSH over the signatures finds candidates; the estimated similarity decides:
+
+- the estimated Jaccard of the two shingle sets at or above the threshold, or
+- for two bodies of comparable size (the smaller at least `MIN_SIZE_RATIO` of
+  the larger), the estimated containment of the smaller in the larger at or
+  above the threshold. A copy that kept a little chrome or lost a paragraph
+  falls below Jaccard 0.8 while being the same story; the size guard keeps a
+  short item from being swallowed by a long round-up that quotes it.
+
+The bands are laid out for Jaccard `LSH_THRESHOLD`, below the link
+threshold, so that containment matches are surfaced as candidates too.
 
 Written here rather than with datasketch's `MinHashLSH` because that keeps
 every band key as a Python object: about 2 KB a document, so a million
@@ -25,15 +35,18 @@ from store.parquet_io import parquet_files, read_parquet_files
 
 NUM_PERM = 128
 DEFAULT_THRESHOLD = 0.8
+MIN_SIZE_RATIO = 0.5
+LSH_THRESHOLD = 0.45
 INDEX_SCHEMA = pa.schema(
     [
         pa.field("doc_id", pa.string(), nullable=False),
         pa.field("canonical_id", pa.string(), nullable=False),
+        pa.field("shingles", pa.uint32(), nullable=False),
         pa.field("minhash", pa.list_(pa.uint32(), NUM_PERM), nullable=False),
     ],
     metadata={"presswash.minhash": f"num_perm={NUM_PERM}"},
 )
-_MIX = np.random.default_rng(20231117).integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) | np.uint64(1)
+_MIX = np.random.default_rng(20231117).integers(1, 2**31, size=NUM_PERM, dtype=np.uint32) | np.uint32(1)
 
 
 @dataclass(frozen=True)
@@ -43,37 +56,59 @@ class Match:
     similarity: float
 
 
-def band_layout(threshold: float) -> tuple[int, int]:
-    """(bands, rows) for the threshold, weighted against missed copies (the Jaccard check removes false hits)."""
-    return _optimal_param(threshold, NUM_PERM, 0.3, 0.7)
+def band_layout() -> tuple[int, int]:
+    """(bands, rows), weighted against missed copies: the similarity check removes false hits."""
+    return _optimal_param(LSH_THRESHOLD, NUM_PERM, 0.3, 0.7)
 
 
-def _band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """One uint64 key per (document, band): a multiply-add hash of the band's rows."""
-    sigs = signatures[:, : bands * rows].astype(np.uint64).reshape(len(signatures), bands, rows)
-    return (sigs * _MIX[: bands * rows].reshape(bands, rows)).sum(axis=2, dtype=np.uint64)
+def _band_key(signatures: np.ndarray, band: int, rows: int) -> np.ndarray:
+    """One uint32 key per document for one band: a multiply-add hash of the band's rows.
+
+    32 bits are enough: a colliding key only adds a candidate that the similarity check rejects.
+    """
+    cols = slice(band * rows, (band + 1) * rows)
+    return (signatures[:, cols] * _MIX[cols]).sum(axis=1, dtype=np.uint32)
+
+
+def _scores(same: np.ndarray, own: int, others: np.ndarray) -> np.ndarray:
+    """The deciding similarity per candidate: Jaccard, or containment for comparable sizes (see module doc)."""
+    jaccard = same
+    small = np.minimum(own, others).astype(np.float64)
+    large = np.maximum(own, others).astype(np.float64)
+    # |A ∪ B| = (|A| + |B|) / (1 + J), so |A ∩ B| = J |A ∪ B|; containment = |A ∩ B| / min(|A|, |B|).
+    containment = np.minimum(1.0, jaccard * (own + others) / ((1.0 + jaccard) * np.maximum(small, 1.0)))
+    comparable = small >= MIN_SIZE_RATIO * large
+    return np.where(comparable, np.maximum(jaccard, containment), jaccard)
 
 
 class DedupIndex:
-    def __init__(self, threshold: float, ids: list[str], canonical: list[str], signatures: np.ndarray) -> None:
+    def __init__(
+        self, threshold: float, ids: list[str], canonical: list[str], sizes: np.ndarray, signatures: np.ndarray
+    ) -> None:
         self.threshold = threshold
-        self.bands, self.rows = band_layout(threshold)
+        self.bands, self.rows = band_layout()
         self._ids = np.array(ids, dtype="S32")
-        self._id_order = np.argsort(self._ids, kind="stable")
+        self._id_order = np.argsort(self._ids, kind="stable").astype(np.uint32)
         position = {doc_id: i for i, doc_id in enumerate(ids)}
-        self._canon = np.array([position[c] for c in canonical], dtype=np.int32)
-        self._sigs = signatures.astype(np.uint32).reshape(-1, NUM_PERM)
-        keys = _band_keys(self._sigs, self.bands, self.rows)
-        self._band_order = np.argsort(keys, axis=0, kind="stable").astype(np.uint32)
-        self._band_sorted = np.take_along_axis(keys, self._band_order.astype(np.int64), axis=0)
-        # Documents added during this run: small, so plain Python structures.
-        self._new: list[tuple[str, str, np.ndarray]] = []
+        self._canon = np.array([position[c] for c in canonical], dtype=np.uint32)
+        self._sizes = np.asarray(sizes, dtype=np.uint32)
+        self._sigs = np.ascontiguousarray(signatures, dtype=np.uint32).reshape(-1, NUM_PERM)
+        # One band at a time keeps the peak memory of building near the final size.
+        self._band_sorted = np.empty((len(ids), self.bands), dtype=np.uint32)
+        self._band_order = np.empty((len(ids), self.bands), dtype=np.uint32)
+        for band in range(self.bands):
+            keys = _band_key(self._sigs, band, self.rows)
+            order = np.argsort(keys, kind="stable")
+            self._band_order[:, band] = order
+            self._band_sorted[:, band] = keys[order]
+        # Documents added during this run: few, so plain Python structures.
+        self._new: list[tuple[str, str, int, np.ndarray]] = []
         self._new_ids: dict[str, int] = {}
         self._new_bands: list[dict[int, list[int]]] = [{} for _ in range(self.bands)]
 
     @classmethod
     def empty(cls, threshold: float) -> DedupIndex:
-        return cls(threshold, [], [], np.zeros((0, NUM_PERM), dtype=np.uint32))
+        return cls(threshold, [], [], np.zeros(0, np.uint32), np.zeros((0, NUM_PERM), dtype=np.uint32))
 
     @classmethod
     def load(cls, out_dir: Path, threshold: float) -> DedupIndex:
@@ -81,14 +116,20 @@ class DedupIndex:
         if table is None or table.num_rows == 0:
             return cls.empty(threshold)
         sigs = table.column("minhash").combine_chunks().flatten().to_numpy().reshape(-1, NUM_PERM)
-        return cls(threshold, table.column("doc_id").to_pylist(), table.column("canonical_id").to_pylist(), sigs)
+        return cls(
+            threshold,
+            table.column("doc_id").to_pylist(),
+            table.column("canonical_id").to_pylist(),
+            table.column("shingles").to_numpy(),
+            sigs,
+        )
 
     def __len__(self) -> int:
         return len(self._ids) + len(self._new)
 
     def _loaded_position(self, doc_id: str) -> int | None:
         key = doc_id.encode()[:32]
-        at = np.searchsorted(self._ids, key, sorter=self._id_order)
+        at = int(np.searchsorted(self._ids, key, sorter=self._id_order))
         if at < len(self._ids) and self._ids[self._id_order[at]] == key:
             return int(self._id_order[at])
         return None
@@ -101,51 +142,52 @@ class DedupIndex:
             return self._new[new][1]
         return None
 
-    def query(self, signature: np.ndarray) -> Match | None:
+    def query(self, signature: np.ndarray, size: int) -> Match | None:
         """The most similar indexed document at or above the threshold (earliest indexed on ties)."""
-        keys = _band_keys(signature.reshape(1, NUM_PERM), self.bands, self.rows)[0]
+        sig = signature.reshape(1, NUM_PERM)
         loaded: set[int] = set()
         new: set[int] = set()
-        for band, key in enumerate(keys):
+        for band in range(self.bands):
+            key = _band_key(sig, band, self.rows)[0]
             column = self._band_sorted[:, band]
             lo, hi = np.searchsorted(column, key, "left"), np.searchsorted(column, key, "right")
             loaded.update(self._band_order[lo:hi, band].tolist())
             new.update(self._new_bands[band].get(int(key), ()))
-        best: Match | None = None
-        best_rank = (-1.0, 0)
-        if loaded:
-            idx = np.fromiter(sorted(loaded), dtype=np.int64)
-            sims = (self._sigs[idx] == signature).mean(axis=1)
-            top = int(np.argmax(sims))  # argmax returns the first, i.e. the earliest indexed, on ties
-            best_rank = (float(sims[top]), -int(idx[top]))
-            pos = int(idx[top])
-            best = Match(self._ids[self._canon[pos]].decode(), self._ids[pos].decode(), float(sims[top]))
-        for n in sorted(new):
-            doc_id, canonical, sig = self._new[n]
-            sim = float(np.count_nonzero(sig == signature)) / NUM_PERM
-            if (sim, -(len(self._ids) + n)) > best_rank:
-                best_rank = (sim, -(len(self._ids) + n))
-                best = Match(canonical, doc_id, sim)
-        if best is None or best.similarity < self.threshold:
+        if not loaded and not new:
             return None
-        return best
+        # Loaded documents first, then this run's, in index order: argmax keeps the earliest on ties.
+        pos = np.fromiter(sorted(loaded), dtype=np.int64, count=len(loaded))
+        fresh = sorted(new)
+        sigs = np.concatenate([self._sigs[pos], *(self._new[n][3].reshape(1, NUM_PERM) for n in fresh)])
+        sizes = np.concatenate([self._sizes[pos], np.array([self._new[n][2] for n in fresh], dtype=np.uint32)])
+        scores = _scores((sigs == signature).mean(axis=1), size, sizes)
+        top = int(np.argmax(scores))
+        if scores[top] < self.threshold:
+            return None
+        if top < len(pos):
+            at = int(pos[top])
+            return Match(self._ids[self._canon[at]].decode(), self._ids[at].decode(), float(scores[top]))
+        doc_id, canonical, _, _ = self._new[fresh[top - len(pos)]]
+        return Match(canonical, doc_id, float(scores[top]))
 
-    def add(self, doc_id: str, canonical_id: str, signature: np.ndarray) -> None:
+    def add(self, doc_id: str, canonical_id: str, signature: np.ndarray, size: int) -> None:
         if self.canonical_of(doc_id) is not None:
             return
+        sig = signature.astype(np.uint32)
         self._new_ids[doc_id] = len(self._new)
-        self._new.append((doc_id, canonical_id, signature.astype(np.uint32)))
-        keys = _band_keys(signature.reshape(1, NUM_PERM), self.bands, self.rows)[0]
-        for band, key in enumerate(keys):
-            self._new_bands[band].setdefault(int(key), []).append(len(self._new) - 1)
+        self._new.append((doc_id, canonical_id, size, sig))
+        for band in range(self.bands):
+            key = int(_band_key(sig.reshape(1, NUM_PERM), band, self.rows)[0])
+            self._new_bands[band].setdefault(key, []).append(len(self._new) - 1)
 
     def new_rows(self) -> pa.Table:
         """What this run adds, in the index's on-disk format."""
-        flat = np.concatenate([s for _, _, s in self._new]) if self._new else np.zeros(0, np.uint32)
+        flat = np.concatenate([s for *_, s in self._new]) if self._new else np.zeros(0, np.uint32)
         return pa.table(
             {
-                "doc_id": pa.array([d for d, _, _ in self._new], pa.string()),
-                "canonical_id": pa.array([c for _, c, _ in self._new], pa.string()),
+                "doc_id": pa.array([d for d, *_ in self._new], pa.string()),
+                "canonical_id": pa.array([c for _, c, *_ in self._new], pa.string()),
+                "shingles": pa.array([n for _, _, n, _ in self._new], pa.uint32()),
                 "minhash": pa.FixedSizeListArray.from_arrays(pa.array(flat, pa.uint32()), NUM_PERM),
             },
             schema=INDEX_SCHEMA,
@@ -153,5 +195,5 @@ class DedupIndex:
 
     def bytes_per_document(self) -> float:
         """Resident bytes of the loaded index arrays per document."""
-        arrays = (self._ids, self._id_order, self._canon, self._sigs, self._band_order, self._band_sorted)
+        arrays = (self._ids, self._id_order, self._canon, self._sizes, self._sigs, self._band_order, self._band_sorted)
         return sum(a.nbytes for a in arrays) / max(1, len(self._ids))

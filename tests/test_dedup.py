@@ -53,7 +53,8 @@ def _story(seed: int, n: int = 300) -> str:
 
 
 def _cand(path: str, text: str, day: date | None = None, fetched: datetime | None = None) -> Candidate:
-    return Candidate(path, "sha-" + path, doc_id_for(content_hash(text)), None, day, fetched, signature(text))
+    sig, size = signature(text)
+    return Candidate(path, "sha-" + path, doc_id_for(content_hash(text)), None, day, fetched, sig, size)
 
 
 def _sig_with_similarity(base: np.ndarray, matching: int) -> np.ndarray:
@@ -94,13 +95,25 @@ def test_near_copy_is_linked_and_different_stories_are_not() -> None:
 
 
 @pytest.mark.parametrize(("matching", "linked"), [(103, True), (102, False)])
-def test_threshold_edge_is_inclusive(matching: int, linked: bool) -> None:
-    # 0.8 x 128 = 102.4: 103 equal positions (0.805) link, 102 (0.797) do not.
-    base = signature(_story(5))
+def test_jaccard_threshold_edge_is_inclusive(matching: int, linked: bool) -> None:
+    # 0.8 x 128 = 102.4: 103 equal positions (0.805) link, 102 (0.797) do not. Sizes 100 vs 300
+    # are not comparable, so containment does not apply and Jaccard alone decides.
+    base, _ = signature(_story(5))
     index = DedupIndex.empty(0.8)
-    index.add("a" * 32, "a" * 32, base)
-    # The leading bands agree, so LSH surfaces the pair and only the Jaccard check decides.
-    match = index.query(_sig_with_similarity(base, matching))
+    index.add("a" * 32, "a" * 32, base, 300)
+    match = index.query(_sig_with_similarity(base, matching), 100)
+    assert (match is not None) == linked
+    if match:
+        assert match.similarity == pytest.approx(103 / 128)
+
+
+@pytest.mark.parametrize(("sizes", "linked"), [((400, 400), True), ((400, 150), False)])
+def test_containment_links_comparable_bodies_only(sizes: tuple[int, int], linked: bool) -> None:
+    # Jaccard 90/128 = 0.70 is below 0.8; for equal sizes the containment is 2J/(1+J) = 0.83.
+    base, _ = signature(_story(9))
+    index = DedupIndex.empty(0.8)
+    index.add("b" * 32, "b" * 32, base, sizes[0])
+    match = index.query(_sig_with_similarity(base, 90), sizes[1])
     assert (match is not None) == linked
 
 
@@ -176,12 +189,12 @@ def test_earlier_runs_stay_canonical(tmp_path: Path) -> None:
 
 def test_index_round_trips_and_reports_its_size(tmp_path: Path) -> None:
     index = DedupIndex.empty(0.8)
-    sig = signature(_story(8))
-    index.add("d" * 32, "d" * 32, sig)
+    sig, size = signature(_story(8))
+    index.add("d" * 32, "d" * 32, sig, size)
     write_parquet(index.new_rows(), tmp_path / INDEX / "part-r.parquet")
     loaded = DedupIndex.load(tmp_path, 0.8)
     assert len(loaded) == 1
     assert loaded.canonical_of("d" * 32) == "d" * 32
-    match = loaded.query(sig)
+    match = loaded.query(sig, size)
     assert match is not None and match.similarity == 1.0
     assert 500 < loaded.bytes_per_document() < 1024
