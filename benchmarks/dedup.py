@@ -171,9 +171,8 @@ def main() -> None:
           f"resolve {resolve_seconds:.3f} s, parse {parse_seconds - sign_seconds:.2f} s)")  # fmt: skip
     print(f"index at {args.index_docs:,} docs  {bytes_per_doc:.0f} bytes/document in arrays, "
           f"{rss_per_doc:.0f} bytes/document resident growth")  # fmt: skip
-    print(
-        f"projected 1M docs    {bytes_per_doc * 1e6 / 2**30:.2f} GiB arrays, {rss_per_doc * 1e6 / 2**30:.2f} GiB resident"
-    )
+    gib = 1e6 / 2**30
+    print(f"projected 1M docs    {bytes_per_doc * gib:.2f} GiB arrays, {rss_per_doc * gib:.2f} GiB resident")
 
 
 if __name__ == "__main__":
