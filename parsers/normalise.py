@@ -339,7 +339,8 @@ def _dates(
                 break
     for found in date_rules.dateline_dates(header, tz):
         updated.append(found.get("updated"))
-    if best is not None and tz is None:
+    if best is not None and tz is None and best.written_utc:
+        # Only a UTC-written instant needs the publisher's zone (and the page scan is not free).
         best = date_rules.publisher_day(best, date_rules.infer_zone(host_of(url), html))
     newest = _first_plausible(updated, fetched_at)
     if newest is not None and best is not None and newest.at is None:
