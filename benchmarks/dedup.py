@@ -100,6 +100,31 @@ def index_memory(documents: int) -> tuple[float, float]:
     return index.bytes_per_document(), (_rss() - before) / documents
 
 
+def sweep(articles: list[Article], originals: dict[str, str], threshold: float) -> None:
+    """Pairwise link rate and false links for shingle sizes and permutation counts (no LSH: scores only)."""
+    from parsers.minhash import signature
+    from store.dedup_index import _scores
+
+    paths = [a.source_path for a in articles]
+    story = np.array([p.split("/", 1)[1] for p in paths])
+    pos = {p: i for i, p in enumerate(paths)}
+    print("shingle  perms  copies linked  false pairs")
+    for size in (3, 4, 5, 7):
+        for perms in (64, 128):
+            made = [signature(a.text, size, perms) for a in articles]
+            sigs = np.stack([s for s, _ in made])
+            counts = np.array([n for _, n in made], dtype=np.uint32)
+            linked = false = 0
+            for i in range(len(paths)):
+                scores = _scores((sigs == sigs[i]).mean(axis=1), int(counts[i]), counts)
+                hits = scores >= threshold
+                hits[i] = False
+                false += int(np.count_nonzero(hits & (story != story[i])))
+                if paths[i] in originals:
+                    linked += bool(hits[pos[originals[paths[i]]]])
+            print(f"{size:>7}  {perms:>5}  {linked / len(originals):>13.3f}  {false // 2:>11}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "extraction-dev")
@@ -107,6 +132,7 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--index-docs", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/presswash-dedup-bench"))
+    parser.add_argument("--sweep", action="store_true", help="also compare shingle sizes and permutation counts")
     args = parser.parse_args()
     if not (args.corpus / "truth.json").is_file():
         parser.error(f"--corpus {args.corpus} has no truth.json; pass the extraction-dev folder")
@@ -171,6 +197,8 @@ def main() -> None:
           f"resolve {resolve_seconds:.3f} s, parse {parse_seconds - sign_seconds:.2f} s)")  # fmt: skip
     print(f"index at {args.index_docs:,} docs  {bytes_per_doc:.0f} bytes/document in arrays, "
           f"{rss_per_doc:.0f} bytes/document resident growth")  # fmt: skip
+    if args.sweep:
+        sweep([o.row for o in articles], originals, args.threshold)
     gib = 1e6 / 2**30
     print(f"projected 1M docs    {bytes_per_doc * gib:.2f} GiB arrays, {rss_per_doc * gib:.2f} GiB resident")
 

@@ -32,11 +32,14 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)}
 
 
-def signature(text: str) -> tuple[np.ndarray, int]:
-    """A `NUM_PERM`-long uint32 MinHash signature of the body's word shingles, and their number."""
-    grams = shingles(text)
+def signature(text: str, size: int = SHINGLE_WORDS, num_perm: int = NUM_PERM) -> tuple[np.ndarray, int]:
+    """A `num_perm`-long uint32 MinHash signature of the body's word shingles, and their number.
+
+    Only the defaults are valid for the persistent index; the arguments exist for the benchmark's sweep.
+    """
+    grams = shingles(text, size)
     # crc32 instead of datasketch's default sha1: same quality for shingles, several times faster.
-    sketch = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32)
+    sketch = MinHash(num_perm=num_perm, seed=SEED, hashfunc=zlib.crc32)
     sketch.update_batch(list(grams))
     return sketch.hashvalues.astype(np.uint32), len(grams)
 
