@@ -92,6 +92,7 @@ def test_generic_byline_shapes(registry: OutletRegistry) -> None:
         ("Carrie Arnold November", ["Carrie Arnold"], None),
         ("April May", ["April May"], None),
         ("Science X", [], None),
+        ("Analysis by Chris Cillizza, CNN Editor-at-large", ["Chris Cillizza"], "CNN"),
     ],
 )
 def test_byline_noise(registry: OutletRegistry, line: str, authors: list[str], credited: str | None) -> None:

@@ -18,7 +18,8 @@ from parsers.metadata.dates import find_all_dates
 from parsers.metadata.outlets import OutletRegistry
 
 _LEAD = re.compile(
-    r"^\s*(?:(?:(?:written|words|story|text|reporting|report|photos?\s+and\s+text)\s+)?by"
+    r"^\s*(?:(?:(?:written|words|story|text|reporting|report|photos?\s+and\s+text|analysis|opinion|commentary"
+    r"|review|column|essay|interview|posted)\s+)?by"
     # Non-English credit words scrapers meet most: "Текст:", "Von", "Por", "Par".
     r"|текст|автор|фото|von|por|par|oleh|door)\s*[:\-–—]?\s*",
     re.IGNORECASE,
@@ -225,7 +226,9 @@ def dedupe(names: Iterable[str]) -> list[str]:
     return out
 
 
-_BY_LINE = re.compile(r"^\s*(?:written\s+|words\s+|story\s+)?by\s*[:\-]?\s+\S", re.IGNORECASE)
+_BY_LINE = re.compile(
+    r"^\s*(?:(?:written|words|story|analysis|opinion|commentary|review|posted)\s+)?by\s*[:\-]?\s+\S", re.IGNORECASE
+)
 
 
 def is_generic_byline(line: str, registry: OutletRegistry) -> bool:
