@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/dates.py --corpus ../shared/corpora/dates-dev
     .venv/bin/python benchmarks/dates.py --corpus ../shared/corpora/extraction-dev
+    .venv/bin/python benchmarks/dates.py --corpus ../shared/corpora/extraction-dev --format text
     .venv/bin/python benchmarks/dates.py --corpus data/raw
 
 The corpus kind is detected from its layout:
@@ -9,7 +10,8 @@ The corpus kind is detected from its layout:
 - `truth.json` with `date` labels and `html/<id>.html` (dates-dev): prints accuracy,
   `published_date` equal to the labelled `YYYY-MM-DD`; a missing date counts as wrong.
   Pages labelled with no date (`nan`) count as right only when we give no date.
-- `truth.json` without dates and `html/<id>.html` (extraction-dev): coverage only.
+- `truth.json` without dates and `html/<id>.html` (extraction-dev): coverage only;
+  `--format text` reads the same pages' `text/<id>.txt` dumps as bare files instead.
 - a folder of raw files with optional `<file>.meta.json` sidecars (data/raw): coverage.
 
 Every page goes through `parsers.pipeline.process_bytes` with the URL from
@@ -47,17 +49,18 @@ def _label(value: object) -> str:
     return "" if text.lower() in {"", "nan", "none", "null"} else text[:10]
 
 
-def load_corpus(root: Path) -> list[Doc]:
+def load_corpus(root: Path, fmt: str = "html") -> list[Doc]:
     """The documents of `root`, whatever its layout (see module docs)."""
     truth_path = root / "truth.json"
     if truth_path.exists():
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         docs = []
         for key, entry in sorted(truth.items()):
-            page = root / "html" / f"{key}.html"
+            page = root / fmt / f"{key}.{'html' if fmt == 'html' else 'txt'}"
             if not page.exists():
                 continue
-            sidecar = Sidecar(url=entry.get("url")) if entry.get("url") else None
+            # A text dump stands for a bare file: no URL, so no sidecar.
+            sidecar = Sidecar(url=entry.get("url")) if entry.get("url") and fmt == "html" else None
             label = _label(entry.get("date")) if "date" in entry else None
             docs.append(Doc(key, page, sidecar, label))
         return docs
@@ -112,9 +115,13 @@ def run(docs: list[Doc], packs: PackSet, verbose: bool) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, required=True, help="corpus folder (see the layouts above)")
+    parser.add_argument(
+        "--format", choices=["html", "text"], default="html",
+        help="with a truth.json corpus: read html/<id>.html (with URL sidecars) or text/<id>.txt (bare)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list wrong dates / per-document fields")
     args = parser.parse_args(argv)
-    docs = load_corpus(args.corpus)
+    docs = load_corpus(args.corpus, args.format)
     if not docs:
         print(f"no documents under {args.corpus}", file=sys.stderr)
         return 2

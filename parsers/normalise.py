@@ -279,7 +279,7 @@ def _authors(
     names = parse(generic)
     if names:
         return names, credit
-    follow = [line for line in all_lines if line.lstrip()[:7].lower() == "follow " and len(line) < 200]
+    follow = [line for line in all_lines if author_rules.is_follow_prompt(line)]
     return parse(follow), credit
 
 

@@ -92,6 +92,10 @@ def test_generic_byline_shapes(registry: OutletRegistry) -> None:
         ("Carrie Arnold November", ["Carrie Arnold"], None),
         ("April May", ["April May"], None),
         ("Science X", [], None),
+        ("Follow Us", [], None),
+        ("Follow us on Twitter", [], None),
+        ("Follow NBC Latino on Facebook, Twitter and Instagram.", [], None),
+        ("By Sean Martin Sean Martin", ["Sean Martin"], None),
         ("Analysis by Chris Cillizza, CNN Editor-at-large", ["Chris Cillizza"], "CNN"),
     ],
 )

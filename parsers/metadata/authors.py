@@ -75,6 +75,7 @@ _NOT_PERSON = {
     "business", "sports", "politics", "magazine", "tv", "radio", "weekly", "herald", "tribune",
     "gazette", "chronicle", "observer", "examiner", "telegraph", "science", "health", "tech",
     "technology", "world", "entertainment", "lifestyle", "travel", "markets", "money", "blog",
+    "us", "me", "our", "you", "your", "we",
 }
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "dos",
               "das", "bin", "ibn", "al", "el", "ter", "ten", "y", "e"}
@@ -124,6 +125,8 @@ def looks_like_person(name: str) -> bool:
             continue
         if not bare[:1].isupper():
             return False
+        if len(bare) >= 2 and bare.isupper() and bare.isalpha() and not name.isupper():
+            return False  # an acronym among capitalised words: "NBC Latino", "CBS Detroit"
     return True
 
 
@@ -153,6 +156,8 @@ def parse_byline(text: str, registry: OutletRegistry) -> Byline:
     follow = _FOLLOW.match(text)
     if follow:
         text = follow.group("authors")
+    elif re.match(r"^\s*follow\b", text, re.IGNORECASE):
+        return result  # "Follow Us", "Follow us on…" without a name: page chrome
     text = " ".join(text.split())
     text = _ASSIST.sub("", text)
     text = _LEAD.sub("", text)
@@ -176,6 +181,7 @@ def parse_byline(text: str, registry: OutletRegistry) -> Byline:
             result.credited_outlet = credit
         piece = _ROLE.sub("", piece).strip(" .,:;-–—")
         piece = _drop_calendar_tail(piece)
+        piece = _undouble(piece)
         piece = _title_case(piece)
         outlet = registry.canonical(piece) or _outlet_prefix(piece, registry)
         if outlet:
@@ -204,6 +210,15 @@ def _drop_calendar_tail(piece: str) -> str:
     return " ".join(words)
 
 
+def _undouble(piece: str) -> str:
+    """"Sean Martin Sean Martin" (a name printed twice, e.g. link text and label) → once."""
+    words = piece.split()
+    half = len(words) // 2
+    if len(words) >= 4 and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return piece
+
+
 def _outlet_prefix(piece: str, registry: OutletRegistry) -> str | None:
     """"CNN Business", "Reuters Breakingviews": a known outlet followed by a desk name."""
     words = piece.split()
@@ -224,6 +239,11 @@ def dedupe(names: Iterable[str]) -> list[str]:
             seen.add(key)
             out.append(name)
     return out
+
+
+def is_follow_prompt(line: str) -> bool:
+    """"Follow Rachel Cheung on Twitter": the only byline some page dumps keep."""
+    return len(line) < 200 and _FOLLOW.match(line) is not None
 
 
 _BY_LINE = re.compile(
