@@ -93,6 +93,7 @@ def test_generic_byline_shapes(registry: OutletRegistry) -> None:
         ("April May", ["April May"], None),
         ("Science X", [], None),
         ("Follow Us", [], None),
+        ("By Any Means Necessary", [], None),
         ("Follow us on Twitter", [], None),
         ("Follow NBC Latino on Facebook, Twitter and Instagram.", [], None),
         ("By Sean Martin Sean Martin", ["Sean Martin"], None),

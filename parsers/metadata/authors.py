@@ -75,7 +75,9 @@ _NOT_PERSON = {
     "business", "sports", "politics", "magazine", "tv", "radio", "weekly", "herald", "tribune",
     "gazette", "chronicle", "observer", "examiner", "telegraph", "science", "health", "tech",
     "technology", "world", "entertainment", "lifestyle", "travel", "markets", "money", "blog",
-    "us", "me", "our", "you", "your", "we",
+    "us", "me", "our", "you", "your", "we", "any", "all", "no", "not", "more", "most", "some", "every",
+    "how", "why", "what", "when", "where", "who", "a", "an", "and", "or", "but", "if", "as", "by", "it",
+    "its", "means", "necessary", "way", "far", "now", "here", "there",
 }
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "dos",
               "das", "bin", "ibn", "al", "el", "ter", "ten", "y", "e"}
