@@ -33,10 +33,8 @@ classifier only decides lines no rule decided.
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
-import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -44,13 +42,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 MODEL_PATH = Path(__file__).parent / "models" / "line_classifier.json"
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"""[.!?…]["'”’»)\]]*$""")
-_SEPARATOR_CHARS = "|>»•·/"
+_SEPARATORS = re.compile(r"[|>»•·/]| - ")
 # Zero-width characters some pages print on otherwise empty lines.
-_INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Scripts written without spaces: a "word" count from \w+ would call a whole
 # sentence one word, so their length is estimated from characters instead.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
@@ -65,18 +65,18 @@ _CHROME_TOKENS = frozenset(
     instagram linkedin whatsapp pinterest youtube reddit rss sponsored podcast podcasts watch listen
     more next previous prev back top sections edition account profile settings notifications""".split()  # noqa: SIM905
 )
-_CHROME_BIGRAMS = frozenset(
-    {
-        ("sign", "in"),
-        ("sign", "up"),
-        ("log", "in"),
-        ("read", "more"),
-        ("most", "read"),
-        ("about", "us"),
-        ("rights", "reserved"),
-        ("see", "all"),
-        ("view", "all"),
-    }
+# Phrases (substring tests on the lowercased line, done in C) and the copyright sign.
+_CHROME_PHRASES = (
+    "sign in",
+    "sign up",
+    "log in",
+    "read more",
+    "most read",
+    "about us",
+    "rights reserved",
+    "see all",
+    "view all",
+    "©",
 )
 
 
@@ -96,10 +96,11 @@ def document_stopwords(tokens: Sequence[str]) -> frozenset[str]:
     """The stop-word list (as a set) that covers most of `tokens`: the document's language."""
     index = _stopword_index()
     counts: Counter[int] = Counter()
-    # Distinct tokens weighted by frequency: the same vote as token by token, far cheaper.
-    for token, freq in Counter(tokens[:1500]).items():
+    # Each distinct token of the first few hundred votes once: enough to tell
+    # languages apart, and cheap (this runs once per document).
+    for token in set(tokens[:600]):
         for lang in index.get(token, ()):
-            counts[lang] += freq
+            counts[lang] += 1
     if not counts:
         return _stoplist_by_index(-1)
     return _stoplist_by_index(counts.most_common(1)[0][0])
@@ -165,26 +166,31 @@ OWN_FEATURES = [
 
 def squash(text: str) -> str:
     """Whitespace-normalised text without zero-width characters."""
-    return " ".join(text.translate(_INVISIBLE).split())
+    if not text.isascii():  # the cheap test first: most lines of English pages are ASCII
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
 
 
-def document_features(raw_lines: Sequence[str], anchor: int | None = None) -> tuple[list[int], list[list[float]]]:
-    """Indices of the non-blank lines of `raw_lines` and one feature vector per such line.
+def document_features(
+    raw_lines: Sequence[str], anchor: int | None = None, squashed: bool = False
+) -> tuple[list[int], np.ndarray]:
+    """Indices of the non-blank lines of `raw_lines` and their feature matrix (one row per line).
 
     `anchor` is the raw index of the headline when one was found: the story
     starts right below it, and page chrome sits above it or far below.
+    `squashed=True` says the lines are already `squash`ed (the extractor's hot path).
+    Written as flat list comprehensions: this loop decides the 300 pages/s budget.
     """
-    squashed = [squash(line) for line in raw_lines]
-    raw_lines = squashed
-    idx = [i for i, line in enumerate(squashed) if line]
-    texts = [squashed[i] for i in idx]
+    lines = list(raw_lines) if squashed else [squash(line) for line in raw_lines]
+    idx = [i for i, line in enumerate(lines) if line]
+    texts = [lines[i] for i in idx]
     n = len(texts)
     if n == 0:
-        return idx, []
-    tokens_per_line = [_WORD.findall(t.lower()) for t in texts]
-    all_tokens = [tok for toks in tokens_per_line for tok in toks]
-    stop = document_stopwords(all_tokens)
-    counts = Counter(t.casefold() for t in texts)
+        return idx, np.zeros((0, len(OWN_FEATURES)))
+    lowered = [t.lower() for t in texts]
+    tokens_per_line = [_WORD.findall(t) for t in lowered]
+    stop = document_stopwords([tok for toks in tokens_per_line[:400] for tok in toks])
+    counts = Counter(lowered)
 
     # Blocks: runs of consecutive non-blank raw lines.
     block_of: list[int] = []
@@ -196,99 +202,109 @@ def document_features(raw_lines: Sequence[str], anchor: int | None = None) -> tu
         block_sizes[-1] += 1
         block_of.append(len(block_sizes) - 1)
         prev = i
+    last = len(lines) - 1
+    blank_before = [1.0 if i == 0 or not lines[i - 1] else 0.0 for i in idx]
+    blank_after = [1.0 if i == last or not lines[i + 1] else 0.0 for i in idx]
 
-    total_chars = sum(len(t) for t in texts) or 1
-    words = [
-        max(len(toks), len(t) // 3) if _UNSPACED.search(t) else len(toks)
-        for toks, t in zip(tokens_per_line, texts, strict=True)
-    ]
-    sentence = [1.0 if _SENTENCE_END.search(t) else 0.0 for t in texts]
-    stops = [sum(1 for tok in toks if tok in stop) for toks in tokens_per_line]
-    stop_density = [(c / w) if w else 0.0 for c, w in zip(stops, words, strict=True)]
-    logw = [math.log1p(w) for w in words]
-    win2_w, win2_s = _window_means(logw, 2), _window_means(sentence, 2)
-    win6_w, win6_s, win6_d = _window_means(logw, 6), _window_means(sentence, 6), _window_means(stop_density, 6)
+    lengths = np.fromiter(map(len, texts), dtype=float, count=n)
+    words = np.array(
+        [
+            max(len(toks), len(t) // 3) if _UNSPACED.search(t) else len(toks)
+            for toks, t in zip(tokens_per_line, texts, strict=True)
+        ],
+        dtype=float,
+    )
+    safe_words = np.maximum(words, 1.0)
+    sentence = np.array([1.0 if _SENTENCE_END.search(t) else 0.0 for t in texts])
+    stops = np.array([len([tok for tok in toks if tok in stop]) for toks in tokens_per_line], dtype=float)
+    stop_density = np.where(words > 0, stops / safe_words, 0.0)
+    logw = np.log1p(words)
+    chrome = np.array(
+        [
+            len([tok for tok in toks if tok in _CHROME_TOKENS]) + len([b for b in _CHROME_PHRASES if b in low])
+            for toks, low in zip(tokens_per_line, lowered, strict=True)
+        ],
+        dtype=float,
+    )
+    digits = np.array([len([tok for tok in toks if tok.isdigit()]) for toks in tokens_per_line], dtype=float)
+    caps = [len([w for w in parts if w[0].isupper()]) / len(parts) for parts in (t.split() for t in texts)]
+    separators = np.minimum(np.array([len(_SEPARATORS.findall(t)) for t in texts], dtype=float), 3) / 3
     # Topic: share of the headline's content words a line repeats. The story
     # talks about its headline; teasers, menus and comments mostly do not.
     headline_words = (
-        {tok for tok in _WORD.findall(raw_lines[anchor].lower()) if tok not in stop and len(tok) > 2}
+        {tok for tok in _WORD.findall(lines[anchor].lower()) if tok not in stop and len(tok) > 2}
         if anchor is not None
         else set()
     )
-    topic = [
-        (len(headline_words.intersection(toks)) / len(headline_words)) if headline_words else 0.0
-        for toks in tokens_per_line
-    ]
-    win6_t = _window_means(topic, 6)
-
+    topic = np.array(
+        [len(headline_words.intersection(toks)) / len(headline_words) for toks in tokens_per_line]
+        if headline_words
+        else [0.0] * n
+    )
+    chars_before = np.concatenate(([0.0], np.cumsum(lengths)[:-1]))
+    position = np.arange(n, dtype=float)
     anchor_j = next((j for j, i in enumerate(idx) if anchor is not None and i >= anchor), n)
-    feats: list[list[float]] = []
-    chars_before = 0
-    for j, text in enumerate(texts):
-        w = words[j]
-        raw_words = text.split()
-        caps = sum(1 for rw in raw_words if rw[:1].isupper())
-        i = idx[j]
-        toks = tokens_per_line[j]
-        chrome = sum(1 for tok in toks if tok in _CHROME_TOKENS) + sum(
-            1 for pair in itertools.pairwise(toks) if pair in _CHROME_BIGRAMS
-        )
-        if "©" in text:
-            chrome += 1
-        digits = sum(1 for tok in toks if tok.isdigit())
-        feats.append(
-            [
-                logw[j],
-                math.log1p(len(text)),
-                sentence[j],
-                1.0 if text.endswith(":") else 0.0,
-                text.count(",") / (w or 1),
-                caps / (len(raw_words) or 1),
-                1.0 if len(text) > 3 and text.isupper() else 0.0,
-                digits / (w or 1),
-                min(sum(text.count(c) for c in _SEPARATOR_CHARS) + text.count(" - "), 3) / 3,
-                1.0 if w <= 12 and _BY.match(text) else 0.0,
-                stop_density[j],
-                math.log1p(stops[j]),
-                min(chrome, 3) / 3,
-                1.0 if chrome and w <= 6 else 0.0,
-                math.log(block_sizes[block_of[j]]),
-                1.0 if i == 0 or not raw_lines[i - 1].strip() else 0.0,
-                1.0 if i + 1 >= len(raw_lines) or not raw_lines[i + 1].strip() else 0.0,
-                math.log(counts[text.casefold()]),
-                j / n,
-                chars_before / total_chars,
-                win2_w[j],
-                win2_s[j],
-                win6_w[j],
-                win6_s[j],
-                win6_d[j],
-                1.0 if w <= 1 else 0.0,
-                1.0 if w <= 3 else 0.0,
-                1.0 if w >= 15 else 0.0,
-                1.0 if w >= 40 else 0.0,
-                0.0 if anchor is None else (1.0 if i > anchor else -1.0),
-                0.0 if anchor is None else math.log1p(abs(j - anchor_j)),
-                topic[j],
-                win6_t[j],
-            ]
-        )
-        chars_before += len(text)
-    return idx, feats
+    if anchor is None:
+        below = np.zeros(n)
+        from_anchor = np.zeros(n)
+    else:
+        below = np.where(np.asarray(idx) > anchor, 1.0, -1.0)
+        from_anchor = np.log1p(np.abs(position - anchor_j))
+    columns = {
+        "log_words": logw,
+        "log_chars": np.log1p(lengths),
+        "sentence_end": sentence,
+        "colon_end": np.array([1.0 if t[-1] == ":" else 0.0 for t in texts]),
+        "commas_per_word": np.array([t.count(",") for t in texts], dtype=float) / safe_words,
+        "cap_ratio": np.array(caps),
+        "all_caps": np.array([1.0 if len(t) > 3 and t.isupper() else 0.0 for t in texts]),
+        "digit_ratio": digits / safe_words,
+        "separators": separators,
+        "starts_by": np.array([1.0 if _BY.match(t) else 0.0 for t in texts]) * (words <= 12),
+        "stop_density": stop_density,
+        "stop_count_log": np.log1p(stops),
+        "chrome_words": np.minimum(chrome, 3) / 3,
+        "chrome_short": ((chrome > 0) & (words <= 6)).astype(float),
+        "block_log": np.log(np.array([block_sizes[b] for b in block_of], dtype=float)),
+        "blank_before": np.array(blank_before),
+        "blank_after": np.array(blank_after),
+        "repeats": np.log(np.array([counts[low] for low in lowered], dtype=float)),
+        "pos_line": position / n,
+        "pos_chars": chars_before / (lengths.sum() or 1.0),
+        "ctx2_words": _window_means(logw, 2),
+        "ctx2_sentence": _window_means(sentence, 2),
+        "ctx6_words": _window_means(logw, 6),
+        "ctx6_sentence": _window_means(sentence, 6),
+        "ctx6_stop": _window_means(stop_density, 6),
+        "short_1": (words <= 1).astype(float),
+        "short_3": (words <= 3).astype(float),
+        "long_15": (words >= 15).astype(float),
+        "long_40": (words >= 40).astype(float),
+        "below_headline": below,
+        "log_lines_from_headline": from_anchor,
+        "headline_overlap": topic,
+        "ctx6_headline_overlap": _window_means(topic, 6),
+    }
+    return idx, np.column_stack([columns[name] for name in OWN_FEATURES])
 
 
-def _window_means(values: list[float], k: int) -> list[float]:
+def _window_means(values: np.ndarray, k: int) -> np.ndarray:
     """Mean of each value's neighbours within `k` positions (itself excluded), via prefix sums."""
-    n = len(values)
-    pre = [0.0]
-    for v in values:
-        pre.append(pre[-1] + v)
-    out = []
-    for j in range(n):
-        lo, hi = max(0, j - k), min(n, j + k + 1)
-        count = hi - lo - 1
-        out.append((pre[hi] - pre[lo] - values[j]) / count if count else 0.0)
-    return out
+    v = np.asarray(values, dtype=float)
+    n = len(v)
+    pre = np.concatenate(([0.0], np.cumsum(v)))
+    j = np.arange(n)
+    lo, hi = np.maximum(j - k, 0), np.minimum(j + k + 1, n)
+    count = hi - lo - 1
+    return np.where(count > 0, (pre[hi] - pre[lo] - v) / np.maximum(count, 1), 0.0)
+
+
+def _range_means(pre: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Means over [lo, hi) (clipped to the document) from prefix sums `pre`; 0 for empty ranges."""
+    n = len(pre) - 1
+    lo, hi = np.clip(lo, 0, n), np.clip(hi, 0, n)
+    count = hi - lo
+    return np.where(count > 0, (pre[hi] - pre[lo]) / np.maximum(count, 1), 0.0)
 
 
 def _sigmoid(x: float) -> float:
@@ -331,11 +347,13 @@ def load_model(path: Path = MODEL_PATH) -> Model | None:
     return Model.from_json(data)
 
 
-def _stage1(model: Model, feats: list[list[float]]) -> list[float]:
-    # Standardisation folded into the weights: z = b + sum(w * (x - m) / s) = b' + sum(w' * x).
-    weights = [w / s for w, s in zip(model.w1, model.scale, strict=True)]
-    bias = model.b1 - sum(w * m for w, m in zip(weights, model.mean, strict=True))
-    return [_sigmoid(bias + sum(map(operator.mul, f, weights))) for f in feats]
+def _logistic(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
+
+def _stage1(model: Model, feats: np.ndarray) -> np.ndarray:
+    z = ((feats - np.asarray(model.mean)) / np.asarray(model.scale)) @ np.asarray(model.w1) + model.b1
+    return _logistic(z)
 
 
 def anchor_position(idx: Sequence[int], anchor: int | None) -> int | None:
@@ -345,57 +363,48 @@ def anchor_position(idx: Sequence[int], anchor: int | None) -> int | None:
     return next((j for j, i in enumerate(idx) if i > anchor), len(idx))
 
 
-def context_features(p: list[float], anchor_j: int | None = None) -> list[list[float]]:
+def context_features(p: np.ndarray, anchor_j: int | None = None) -> np.ndarray:
     """Second-stage inputs from first-stage probabilities `p`: own, neighbours, main-run distance.
 
     `anchor_j` is the position of the first line below the headline: the story
     is the run from there to where the running evidence (sum of p - 0.5) peaks.
     """
     n = len(p)
-    # Prefix sums for window means.
-    pre = [0.0]
-    for v in p:
-        pre.append(pre[-1] + v)
-
-    def mean(lo: int, hi: int) -> float:
-        lo, hi = max(0, lo), min(n, hi)
-        return (pre[hi] - pre[lo]) / (hi - lo) if hi > lo else 0.0
-
+    pre = np.concatenate(([0.0], np.cumsum(p)))
+    j = np.arange(n)
     # Densest run: maximum-sum segment of (p - 0.5) (Kadane), the likely story.
     best, best_lo, best_hi = 0.0, 0, 0
     cur, cur_lo = 0.0, 0
-    for j, v in enumerate(p):
+    for pos, v in enumerate((p - 0.5).tolist()):
         if cur <= 0:
-            cur, cur_lo = 0.0, j
-        cur += v - 0.5
+            cur, cur_lo = 0.0, pos
+        cur += v
         if cur > best:
-            best, best_lo, best_hi = cur, cur_lo, j + 1
-    story_end = -1
+            best, best_lo, best_hi = cur, cur_lo, pos + 1
+    inside = (j >= best_lo) & (j < best_hi)
+    dist = np.where(inside, 0, np.where(j < best_lo, best_lo - j, j - best_hi + 1))
+    story = np.zeros(n)
+    below = np.zeros(n)
     if anchor_j is not None:
-        running, peak = 0.0, 0.0
-        for j in range(anchor_j, n):
-            running += p[j] - 0.5
-            if running > peak:
-                peak, story_end = running, j + 1
-    out = []
-    for j, v in enumerate(p):
-        inside = 1.0 if best_lo <= j < best_hi else 0.0
-        dist = 0 if inside else (best_lo - j if j < best_lo else j - best_hi + 1)
-        out.append(
-            [
-                v,
-                mean(j - 1, j),
-                mean(j + 1, j + 2),
-                mean(j - 3, j),
-                mean(j + 1, j + 4),
-                mean(j - 8, j + 9),
-                inside,
-                math.log1p(dist),
-                1.0 if anchor_j is not None and anchor_j <= j < story_end else 0.0,
-                0.0 if anchor_j is None else (1.0 if j >= anchor_j else -1.0),
-            ]
-        )
-    return out
+        below = np.where(j >= anchor_j, 1.0, -1.0)
+        if anchor_j < n:
+            running = np.cumsum(p[anchor_j:] - 0.5)
+            if running.max() > 0:
+                story[anchor_j : anchor_j + int(running.argmax()) + 1] = 1.0
+    return np.column_stack(
+        [
+            p,
+            _range_means(pre, j - 1, j),
+            _range_means(pre, j + 1, j + 2),
+            _range_means(pre, j - 3, j),
+            _range_means(pre, j + 1, j + 4),
+            _range_means(pre, j - 8, j + 9),
+            inside.astype(float),
+            np.log1p(dist),
+            story,
+            below,
+        ]
+    )
 
 
 CONTEXT_FEATURES = [
@@ -412,8 +421,8 @@ CONTEXT_FEATURES = [
 ]
 
 
-def _stage2(model: Model, ctx: list[list[float]]) -> list[float]:
-    return [_sigmoid(model.b2 + sum(map(operator.mul, f, model.w2))) for f in ctx]
+def _stage2(model: Model, ctx: np.ndarray) -> np.ndarray:
+    return _logistic(ctx @ np.asarray(model.w2) + model.b2)
 
 
 def heuristic_score(f: list[float]) -> float:
@@ -437,22 +446,24 @@ class Scores:
     """Classifier output for one document: per non-blank line index, features and probability."""
 
     idx: list[int]
-    feats: list[list[float]]
+    feats: np.ndarray
     probs: list[float]
     threshold: float
 
 
-def score_lines(raw_lines: Sequence[str], model: Model | None = None, anchor: int | None = None) -> Scores:
+def score_lines(
+    raw_lines: Sequence[str], model: Model | None = None, anchor: int | None = None, squashed: bool = False
+) -> Scores:
     """Body probabilities of the non-blank lines of `raw_lines`, and the keep threshold."""
-    idx, feats = document_features(raw_lines, anchor)
-    if not feats:
+    idx, feats = document_features(raw_lines, anchor, squashed)
+    if not idx:
         return Scores(idx, feats, [], 0.5)
     model = model if model is not None else load_model()
     if model is None:
-        return Scores(idx, feats, [heuristic_score(f) for f in feats], 0.5)
+        return Scores(idx, feats, [heuristic_score(list(f)) for f in feats.tolist()], 0.5)
     p1 = _stage1(model, feats)
     ctx = context_features(p1, anchor_position(idx, anchor))
-    return Scores(idx, feats, _stage2(model, ctx), model.threshold)
+    return Scores(idx, feats, _stage2(model, ctx).tolist(), model.threshold)
 
 
 # ---------------------------------------------------------------- training
@@ -488,10 +499,8 @@ def label_lines(raw_lines: Sequence[str], truth_body: str) -> list[int]:
     return labels
 
 
-def _fit_logistic(x: list[list[float]], y: list[int], l2: float = 1.0, iters: int = 300) -> tuple[list[float], float]:
-    """Plain L2-regularised logistic regression by Newton's method (numpy; training only)."""
-    import numpy as np
-
+def _fit_logistic(x: np.ndarray, y: list[int], l2: float = 1.0, iters: int = 300) -> tuple[list[float], float]:
+    """Plain L2-regularised logistic regression by Newton's method."""
     xa = np.asarray(x, dtype=float)
     ya = np.asarray(y, dtype=float)
     xb = np.hstack([xa, np.ones((len(xa), 1))])
@@ -514,26 +523,19 @@ def train_model(
     docs: Sequence[tuple[Sequence[str], list[int], int | None]], threshold: float = 0.5, l2: float = 1.0
 ) -> Model:
     """Fit both stages on `(raw_lines, labels, headline index)`; labels as from `label_lines`."""
-    import numpy as np
-
-    feats_all: list[list[float]] = []
     labels_all: list[int] = []
-    per_doc: list[tuple[list[list[float]], list[int], int | None]] = []
+    per_doc: list[tuple[np.ndarray, int | None]] = []
     for raw_lines, labels, anchor in docs:
         idx, feats = document_features(raw_lines, anchor)
-        per_doc.append((feats, labels, anchor_position(idx, anchor)))
-        feats_all.extend(feats)
+        per_doc.append((feats, anchor_position(idx, anchor)))
         labels_all.extend(labels)
-    xa = np.asarray(feats_all, dtype=float)
+    xa = np.vstack([feats for feats, _ in per_doc])
     mean = xa.mean(axis=0)
     scale = xa.std(axis=0)
     scale[scale == 0] = 1.0
-    xs = ((xa - mean) / scale).tolist()
-    w1, b1 = _fit_logistic(xs, labels_all, l2)
+    w1, b1 = _fit_logistic((xa - mean) / scale, labels_all, l2)
     partial = Model([float(v) for v in mean], [float(v) for v in scale], w1, b1, [], 0.0, threshold)
-    ctx_all: list[list[float]] = []
-    for feats, _, anchor_j in per_doc:
-        ctx_all.extend(context_features(_stage1(partial, feats), anchor_j))
+    ctx_all = np.vstack([context_features(_stage1(partial, feats), anchor_j) for feats, anchor_j in per_doc])
     w2, b2 = _fit_logistic(ctx_all, labels_all, l2)
     return Model(partial.mean, partial.scale, w1, b1, w2, b2, threshold)
 

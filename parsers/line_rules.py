@@ -16,6 +16,7 @@ outlet's own `cut_from` fires wherever it matches first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,12 +52,25 @@ class _Compiled:
             if m.line is not None:
                 self.exact.setdefault(" ".join(m.line.split()), (pos, m))
         self.regexes = [(pos, m, m.compiled) for pos, m in enumerate(matchers) if m.regex is not None]
+        # One combined pattern answers "does any regex match?" in a single scan,
+        # so the usual case (no rule fires) costs one search, not one per rule.
+        # Patterns anchored with `^` are tried at the start only (`match`); an
+        # alternation searched across the line would retry every one at every position.
+        regexes = [m.regex for _, m, _ in self.regexes if m.regex]
+        self.any_start = _combine([r for r in regexes if _anchored(r)])
+        self.any_inside = _combine([r for r in regexes if not _anchored(r)])
 
     def first(self, text: str, first_line: bool = False) -> LineMatcher | None:
         """The first matcher (in file order) that matches the whitespace-normalised `text`."""
         exact = self.exact.get(text)
         if exact is not None and first_line and exact[1].not_first:
             exact = None
+        if (
+            exact is None
+            and (self.any_start is None or not self.any_start.match(text))
+            and (self.any_inside is None or not self.any_inside.search(text))
+        ):
+            return None
         for pos, m, pattern in self.regexes:
             if exact is not None and pos > exact[0]:
                 break
@@ -65,6 +79,52 @@ class _Compiled:
             if pattern.search(text):
                 return m
         return exact[1] if exact is not None else None
+
+
+_INLINE_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
+
+
+def _anchored(pattern: str) -> bool:
+    """True when `pattern` can only match at the start: `^...` with no top-level `|`."""
+    flags = _INLINE_FLAGS.match(pattern)
+    rest = pattern[flags.end() :] if flags else pattern
+    if not rest.startswith("^"):
+        return False
+    depth, escaped, in_class = 0, False, False
+    for ch in rest:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return False
+    return True
+
+
+def _combine(patterns: list[str]) -> re.Pattern[str] | None:
+    """An alternation of `patterns`; a leading inline flag group `(?i)` becomes a scoped `(?i:...)`."""
+    if not patterns:
+        return None
+    parts = []
+    for pattern in patterns:
+        flags = _INLINE_FLAGS.match(pattern)
+        if flags:
+            parts.append(f"(?{flags.group(1)}:{pattern[flags.end() :]})")
+        else:
+            parts.append(f"(?:{pattern})")
+    try:
+        return re.compile("|".join(parts))
+    except re.error:
+        # A pattern that only compiles on its own (e.g. other inline flags): no shortcut.
+        return re.compile("")
 
 
 _CACHE: dict[int, tuple[RulePack, dict[str, _Compiled]]] = {}

@@ -147,18 +147,20 @@ def _repeats(texts: list[str]) -> dict[int, str]:
     return out
 
 
-def _weakest_signal(features: list[float]) -> str:
+_F = {name: k for k, name in enumerate(OWN_FEATURES)}
+
+
+def _weakest_signal(features: Sequence[float]) -> str:
     """Name the signal that most marks a removed line as chrome, for `explain`."""
-    get = dict(zip(OWN_FEATURES, features, strict=True))
-    if get["chrome_short"]:
+    if features[_F["chrome_short"]]:
         return "classifier:chrome-words"
-    if get["short_3"] and not get["sentence_end"]:
+    if features[_F["short_3"]] and not features[_F["sentence_end"]]:
         return "classifier:short-nav"
-    if get["separators"] >= 2 / 3:
+    if features[_F["separators"]] >= 2 / 3:
         return "classifier:separators"
-    if get["stop_density"] < 0.15 and get["log_words"] > 1.5:
+    if features[_F["stop_density"]] < 0.15 and features[_F["log_words"]] > 1.5:
         return "classifier:low-stopwords"
-    if get["ctx6_sentence"] < 0.2:
+    if features[_F["ctx6_sentence"]] < 0.2:
         return "classifier:chrome-neighbourhood"
     return "classifier:low-score"
 
@@ -210,9 +212,9 @@ def decide_lines(
     hits: list[RuleHit | None] = apply_line_rules(texts, applicable)
     roles = _find_roles(texts, [h is not None for h in hits], pack)
     repeats = _repeats(texts)
-    scores = score_lines(texts, model or load_model(), headline_anchor(roles))
+    scores = score_lines(texts, model or load_model(), headline_anchor(roles), squashed=True)
     prob_of = dict(zip(scores.idx, scores.probs, strict=True))
-    feats_of = dict(zip(scores.idx, scores.feats, strict=True))
+    row_of = {i: r for r, i in enumerate(scores.idx)}
     open_lines = [i for i in scores.idx if hits[i] is None and i not in roles and i not in repeats]
     kept = _classifier_keeps(open_lines, prob_of, scores.threshold)
 
@@ -232,7 +234,7 @@ def decide_lines(
         elif i in kept:
             decisions.append(LineDecision(raw_lines[i], True, kept[i]))
         else:
-            decisions.append(LineDecision(raw_lines[i], False, _weakest_signal(feats_of[i])))
+            decisions.append(LineDecision(raw_lines[i], False, _weakest_signal(scores.feats[row_of[i]].tolist())))
 
     for i, role in sorted(roles.items()):
         if hits[i] is not None:
