@@ -10,6 +10,7 @@ establish and nulls elsewhere.
 
 from __future__ import annotations
 
+import html as html_lib
 import logging
 import re
 from collections.abc import Iterable
@@ -21,7 +22,7 @@ from parsers.metadata import authors as author_rules
 from parsers.metadata import dates as date_rules
 from parsers.metadata.html_meta import HtmlMeta, jsonld_first, jsonld_name, parse_html_meta
 from parsers.metadata.language import detect_language
-from parsers.metadata.outlets import OutletRegistry, attribute, build_registry, host_of
+from parsers.metadata.outlets import OutletRegistry, attribute, build_registry, host_of, registered_domain
 from parsers.metadata.syndication import credit_origin, jsonld_origin, wire_origin
 from parsers.rules import PackSet, RulePack
 from parsers.types import Extraction, NormalisedMetadata, Sidecar
@@ -100,17 +101,25 @@ def _normalise(
         header = _nonempty([*raw.date_lines, *all_lines], HEADER_LINES + len(raw.date_lines))
 
     urls = _urls(sidecar, page, articles, raw)
-    publishers = _publishers(page, articles, raw)
+    # The sidecar URL is where this copy was fetched: the host. A canonical link to
+    # another site then names the original (apnews.com behind a tucson.com reprint),
+    # so canonical and og:url attribute only when the scraper left no URL.
+    host_urls = urls[:1] if sidecar and _absolute(sidecar.url) else urls
+    site_names, publishers = _publishers(page, articles, raw)
+    # The site's own name (og:site_name) speaks for the host; JSON-LD `publisher`
+    # often names the wire whose story this is, so it attributes only without one.
+    claims = site_names or publishers
     recognised = extraction.outlet_hint
     if recognised is None and html is None:
         pack = packs.recognise(all_lines)
         recognised = pack.outlet if pack else None
 
+    headline = _clean(raw.title) or _clean(page.first("og:title")) or _clean(jsonld_first(articles, "headline"))
     # A first attribution without reprint evidence picks the pack whose byline and
     # date rules apply; the final one below may add the original publisher.
     first = attribute(
-        registry, sidecar_outlet=sidecar.outlet if sidecar else None, urls=urls,
-        publisher_names=publishers, recognised=recognised, original_publisher=None,
+        registry, sidecar_outlet=sidecar.outlet if sidecar else None, urls=host_urls,
+        publisher_names=claims, recognised=recognised, original_publisher=None, title=headline,
     )
     pack = packs.by_name(first.outlet) if first.outlet else None
 
@@ -119,18 +128,23 @@ def _normalise(
         credit_origin(all_lines, registry)
         or wire_origin(body_lines, registry)
         or jsonld_origin(articles, registry)
+        or next((o for o in map(registry.by_host, urls[len(host_urls):]) if o), None)
+        or next((o for o in map(registry.canonical, publishers if site_names else []) if o), None)
         or byline_credit
     )
     final = attribute(
-        registry, sidecar_outlet=sidecar.outlet if sidecar else None, urls=urls,
-        publisher_names=publishers, recognised=recognised, original_publisher=origin,
+        registry, sidecar_outlet=sidecar.outlet if sidecar else None, urls=host_urls,
+        publisher_names=claims, recognised=recognised, original_publisher=origin, title=headline,
     )
     outlet = final.outlet
     syndicated_from = origin if origin and outlet and registry.canonical(outlet) != origin else None
     if syndicated_from and outlet and syndicated_from.casefold() == outlet.casefold():
         syndicated_from = None
     # Persons only: an outlet name that slipped through is not an author.
-    names = [n for n in names if registry.canonical(n) is None and n != outlet]
+    # The site's own name in the author slot ("El Dia" on eldia.com) is the same slip.
+    site_keys = {_key(x) for x in [outlet, *site_names, *publishers, *map(registered_domain, urls)] if x}
+    site_keys |= {k.split(".")[0] for k in site_keys if "." in k}
+    names = [n for n in names if registry.canonical(n) is None and _key(n) not in site_keys]
 
     pack = packs.by_name(outlet) if outlet else pack
     tz = _timezone(pack)
@@ -164,6 +178,11 @@ def _normalise(
     )
 
 
+def _key(name: str) -> str:
+    """Compare a name with a site name or domain: "Faro de Vigo" ~ "farodevigo.es"."""
+    return re.sub(r"[^\w.]+", "", name.casefold()).removeprefix("www.")
+
+
 def _section(value: Any) -> str | None:
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str) and v.strip()), None)
@@ -186,19 +205,25 @@ def _urls(sidecar: Sidecar | None, page: HtmlMeta, articles: list[dict[str, Any]
     return out
 
 
-def _publishers(page: HtmlMeta, articles: list[dict[str, Any]], raw: Any) -> list[str]:
-    names: list[str | None] = [page.first("og:site_name")]
-    names += jsonld_name(jsonld_first(articles, "publisher"))
-    names += [raw.site_name, raw.publisher]
+def _publishers(page: HtmlMeta, articles: list[dict[str, Any]], raw: Any) -> tuple[list[str], list[str]]:
+    """(the site's own names, publisher names) from the page's metadata."""
+    own: list[str | None] = [page.first("og:site_name")]
+    if not own[0]:
+        # trafilatura's sitename falls back to JSON-LD publisher, so only without og:site_name.
+        own.append(raw.site_name)
+    names: list[str | None] = jsonld_name(jsonld_first(articles, "publisher"))
+    names += [raw.publisher, raw.site_name]
     for obj in page.jsonld:
-        if "organization" in str(obj.get("@type", "")).lower() or "newsmediaorganization" in str(
-            obj.get("@type", "")
-        ).lower():
+        if "organization" in str(obj.get("@type", "")).lower():
             names += jsonld_name(obj)
             break
+    return _unique(own), _unique(names)
+
+
+def _unique(names: Iterable[str | None]) -> list[str]:
     out: list[str] = []
     for name in names:
-        clean = _clean(name)
+        clean = _clean(html_lib.unescape(name)) if isinstance(name, str) else None
         if clean and clean not in out and not clean.startswith("@"):
             out.append(clean)
     return out

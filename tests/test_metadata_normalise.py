@@ -185,3 +185,40 @@ def test_language() -> None:
     assert detect_language("", None) is None
     assert declared("pt_BR") == "pt"
     assert declared("x") is None
+
+
+def test_reprint_host_keeps_outlet_and_canonical_names_original(packs: PackSet) -> None:
+    html = _page(
+        meta=(
+            '<meta property="og:site_name" content="Arizona Daily Star">'
+            '<link rel="canonical" href="https://apnews.com/748f8eb6520f3f32aeb8411de8c59d37">'
+        )
+    )
+    meta = normalise(
+        Extraction(text=BODY, extractor="t"), html=html, sidecar=Sidecar(url="https://tucson.com/news/x"), packs=packs
+    )
+    assert meta.outlet == "Arizona Daily Star"
+    assert meta.syndicated_from == "Associated Press"
+
+
+def test_jsonld_publisher_of_a_wire_story_is_the_origin(packs: PackSet) -> None:
+    html = _page(
+        {"@type": "NewsArticle", "publisher": {"@type": "NewsMediaOrganization", "name": "Associated Press"}},
+        meta='<meta property="og:site_name" content="SFGate">',
+    )
+    meta = normalise(
+        Extraction(text=BODY, extractor="t"), html=html, sidecar=Sidecar(url="https://www.sfgate.com/x"), packs=packs
+    )
+    assert (meta.outlet, meta.syndicated_from) == ("SFGate", "Associated Press")
+
+
+def test_site_name_in_author_slot_is_dropped(packs: PackSet) -> None:
+    html = _page(meta='<meta name="author" content="El Dia">')
+    meta = normalise(
+        Extraction(text=BODY, extractor="t"),
+        html=html,
+        sidecar=Sidecar(url="https://www.eldia.com/nota/1"),
+        packs=packs,
+    )
+    assert meta.outlet == "eldia.com"
+    assert meta.authors == []

@@ -21,7 +21,7 @@ _LEAD = re.compile(
     r"^\s*(?:(?:(?:written|words|story|text|reporting|report|photos?\s+and\s+text|analysis|opinion|commentary"
     r"|review|column|essay|interview|posted)\s+)?by"
     # Non-English credit words scrapers meet most: "Текст:", "Von", "Por", "Par".
-    r"|текст|автор|фото|von|por|par|oleh|door)\s*[:\-–—]?\s*",
+    r"|текст|автор|фото|von|por|par|oleh|door|af|av)\s*[:\-–—]?\s*",
     re.IGNORECASE,
 )
 _ASSIST = re.compile(
@@ -77,7 +77,8 @@ _NOT_PERSON = {
     "technology", "world", "entertainment", "lifestyle", "travel", "markets", "money", "blog",
     "us", "me", "our", "you", "your", "we", "any", "all", "no", "not", "more", "most", "some", "every",
     "how", "why", "what", "when", "where", "who", "a", "an", "and", "or", "but", "if", "as", "by", "it",
-    "its", "means", "necessary", "way", "far", "now", "here", "there",
+    "its", "means", "necessary", "way", "far", "now", "here", "there", "com", "net", "org",
+    "articles", "article", "zone", "redaction", "redacción", "rédaction", "redação", "redaktion",
 }
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "dos",
               "das", "bin", "ibn", "al", "el", "ter", "ten", "y", "e"}

@@ -40,6 +40,21 @@ WELL_KNOWN: dict[str, tuple[list[str], list[str]]] = {
     "Kyodo News": (["Kyodo"], ["kyodonews.net"]),
     "Yonhap": (["Yonhap News Agency"], ["yna.co.kr"]),
     "Anadolu Agency": (["Anadolu", "AA"], ["aa.com.tr"]),
+    "EFE": (["Agencia EFE", "Agencia Efe", "EFE News"], ["efe.com"]),
+    "Ritzau": (["Ritzaus Bureau"], ["ritzau.dk"]),
+    "ANSA": (["Agenzia ANSA"], ["ansa.it"]),
+    "Press Trust of India": (["PTI"], ["ptinews.com"]),
+    "Indo-Asian News Service": (["IANS"], ["ians.in"]),
+    "Europa Press": ([], ["europapress.es"]),
+    "Interfax": ([], ["interfax.ru", "interfax.com"]),
+    "RIA Novosti": (["RIA"], ["ria.ru"]),
+    "Prensa Latina": ([], ["prensa-latina.cu", "plenglish.com"]),
+    "Lusa": (["Agência Lusa"], ["lusa.pt"]),
+    "Agência Brasil": (["Agencia Brasil"], ["agenciabrasil.ebc.com.br"]),
+    "Canadian Press": (["The Canadian Press", "CP"], ["thecanadianpress.com"]),
+    "Australian Associated Press": (["AAP"], ["aap.com.au"]),
+    "Press Association": (["PA", "PA Media"], ["pamediagroup.com"]),
+    "ANP": ([], ["anp.nl"]),
 }
 
 # tldextract with its bundled public-suffix snapshot: no download, no cache writes.
@@ -163,11 +178,14 @@ def _site_name(name: str | None) -> str | None:
     if not name:
         return None
     text = " ".join(name.split())
+    # "© 2016 aryanews.com": a copyright notice standing in for the name.
+    text = re.sub(r"^(?:©|\(c\)|&copy;|copyright)\s*(?:\d{4}\s*)?", "", text, flags=re.IGNORECASE).strip()
     if " | " in text:
         text = text.split(" | ", 1)[0].strip()
-    if not text or len(text) > 80 or text.startswith(("@", "http")):
+    # "@Sndk_Nyheder" or "Realestate_Au": a social-media handle, not the site's name.
+    if not text or len(text) > 80 or text.startswith(("@", "http")) or "_" in text:
         return None
-    return text
+    return text.removeprefix("www.")
 
 
 @dataclass(frozen=True)
@@ -186,6 +204,7 @@ def attribute(
     publisher_names: list[str | None],
     recognised: str | None,
     original_publisher: str | None,
+    title: str | None = None,
 ) -> Attribution:
     """Attribution, strongest evidence first (issue 4):
 
@@ -212,6 +231,8 @@ def attribute(
         return Attribution(registry.canonical(recognised) or recognised, "recognised")
     domain = next((d for d in map(registered_domain, urls) if d), None)
     site = next((s for s in map(_site_name, publisher_names) if s), None)
+    if site and title and " ".join(site.split()).casefold() == " ".join(title.split()).casefold():
+        site = None  # some sites put the headline in og:site_name
     if domain is None and site is None and original_publisher:
         return Attribution(original_publisher, "original-publisher")
     if site and domain:
