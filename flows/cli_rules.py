@@ -20,8 +20,14 @@ rules_app = typer.Typer(
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=2)
+    """One line on stderr and exit 2, the CLI's convention for problems the user can fix.
+
+    SystemExit rather than flows.cli's UsageProblem: under `python -m flows.cli`
+    that module runs as __main__, and its exception class is not the one we
+    could import here.
+    """
+    typer.echo(f"presswash: error: {message}", err=True)
+    raise SystemExit(2)
 
 
 def explain(
