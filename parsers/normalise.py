@@ -348,20 +348,23 @@ def _dates(
     updated.append(parse(raw.updated))
 
     best = _first_plausible(published, fetched_at)
-    # htmldate (original date, extensive search) before the extractor's own date:
-    # trafilatura looks for the latest date and often finds a copyright year.
+    # htmldate on the page's markup first; then a dateline at the head of the text;
+    # only then htmldate's extensive search and the extractor's own date, which are
+    # guesses from anywhere in the page (asset names, copyright years, sidebars).
     if best is None and html:
-        best = _first_plausible(
-            [_htmldate(html, url, fetched_at), _unpadded(parse(raw.published), html)], fetched_at
-        )
-    elif best is None:
-        best = _first_plausible([parse(raw.published)], fetched_at)
+        best = _first_plausible([_htmldate(html, url, fetched_at, extensive=False)], fetched_at)
     if best is None:
         for found in date_rules.dateline_dates(header, tz):
             if date_rules.plausible(found.get("published"), fetched_at):
                 best = found["published"]
                 updated.append(found.get("updated"))
                 break
+    if best is None and html:
+        best = _first_plausible(
+            [_htmldate(html, url, fetched_at, extensive=True), _unpadded(parse(raw.published), html)], fetched_at
+        )
+    elif best is None:
+        best = _first_plausible([parse(raw.published)], fetched_at)
     for found in date_rules.dateline_dates(header, tz):
         updated.append(found.get("updated"))
     if best is not None and tz is None and best.written_utc:
@@ -385,13 +388,15 @@ def _first_plausible(
     return None
 
 
-def _htmldate(html: str, url: str | None, fetched_at: datetime | None) -> date_rules.ParsedDate | None:
-    """htmldate's best guess (original date, extensive search); a day, no time."""
+def _htmldate(
+    html: str, url: str | None, fetched_at: datetime | None, *, extensive: bool
+) -> date_rules.ParsedDate | None:
+    """htmldate's best guess (original date; extensive search on request); a day, no time."""
     try:
         from htmldate import find_date
 
         found = find_date(
-            html, extensive_search=True, original_date=True, url=url, outputformat="%Y-%m-%d",
+            html, extensive_search=extensive, original_date=True, url=url, outputformat="%Y-%m-%d",
             max_date=fetched_at.strftime("%Y-%m-%d") if fetched_at else None,
         )
     except Exception:  # htmldate on hostile markup must not cost the document
