@@ -149,19 +149,36 @@ def _normalise(
     pack = packs.by_name(outlet) if outlet else pack
     tz = _timezone(pack)
     fetched_at = sidecar.fetched_at if sidecar else None
-    published, updated = _dates(extraction, html, page, articles, pack, header, all_lines, tz, fetched_at,
-                                urls[0] if urls else None)
-
-    title = _clean(raw.title) or _clean(jsonld_first(articles, "headline")) or _clean(
-        page.first("og:title", "twitter:title")) or _clean(page.title_tag)
-    description = (
-        _clean(raw.description)
-        or _clean(page.first("og:description", "description", "twitter:description"))
-        or _clean(jsonld_first(articles, "description"))
+    published, updated = _dates(
+        extraction, html, page, articles, pack, header, all_lines, tz, fetched_at, urls[0] if urls else None
     )
-    section = _clean(raw.section) or _clean(page.first("article:section", "section", "parsely-section")) \
+
+    title = (
+        _clean(raw.title)
+        or _clean(jsonld_first(articles, "headline"))
+        or _clean(page.first("og:title", "twitter:title"))
+        or _clean(page.title_tag)
+    )
+    description = next(
+        (
+            d
+            for d in (
+                _clean(raw.description),
+                _clean(page.first("og:description", "description", "twitter:description")),
+                _clean(jsonld_first(articles, "description")),
+            )
+            # A dateline under the headline is not a standfirst.
+            if d and not (len(d) < 120 and any(date_rules.dateline_dates([d], None)))
+        ),
+        None,
+    )
+    section = (
+        _clean(raw.section)
+        or _clean(page.first("article:section", "section", "parsely-section"))
         or _section(jsonld_first(articles, "articleSection"))
-    language = detect_language(extraction.text, hint=raw.language or page.lang or page.first("og:locale", "language"))
+    )
+    hint = raw.language or page.lang or page.first("og:locale", "language")
+    language = detect_language(extraction.text, hint=hint)
 
     return NormalisedMetadata(
         outlet=outlet,

@@ -222,3 +222,10 @@ def test_site_name_in_author_slot_is_dropped(packs: PackSet) -> None:
     )
     assert meta.outlet == "eldia.com"
     assert meta.authors == []
+
+
+def test_dateline_is_not_a_standfirst(packs: PackSet) -> None:
+    extraction = _text_doc([BODY], description="March 17, 2023 Updated Fri., March 17, 2023 at 9:57 p.m.")
+    assert normalise(extraction, html=None, sidecar=None, packs=packs).description is None
+    extraction = _text_doc([BODY], description="The two leaders are expected to discuss a peace deal.")
+    assert normalise(extraction, html=None, sidecar=None, packs=packs).description is not None
