@@ -135,3 +135,24 @@ def test_infer_zone_prefers_offsets_the_page_writes() -> None:
     html = '{"date":"Fri, 01 May 2020 23:00:00 -0400"} {"date":"Sat, 02 May 2020 06:00:00 -0400"}'
     assert infer_zone("abc7ny.com", html) == timezone(timedelta(hours=-4))
     assert infer_zone("example.com", None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "instant"),
+    [
+        ("10:45 a.m. EST Mar 17, 2023", date(2023, 3, 17), datetime(2023, 3, 17, 15, 45, tzinfo=UTC)),
+        ("Updated 9:57 p.m. PDT Mar. 17, 2023", date(2023, 3, 17), datetime(2023, 3, 18, 4, 57, tzinfo=UTC)),
+        ("17.03.2023 14:05", date(2023, 3, 17), datetime(2023, 3, 17, 18, 5, tzinfo=UTC)),
+        ("17/03/2023", date(2023, 3, 17), None),
+        ("03/17/2023", date(2023, 3, 17), None),
+        ("2023/03/17", date(2023, 3, 17), None),
+        ("2020-05-02T02:54:29Z", date(2020, 5, 1), datetime(2020, 5, 2, 2, 54, 29, tzinfo=UTC)),
+    ],
+)
+def test_more_shapes_in_new_york(text: str, day: date, instant: datetime | None) -> None:
+    found = parse_date(text, NEW_YORK)
+    assert found is not None and found.day == day and found.at == instant
+
+
+def test_ambiguous_numeric_date_is_not_guessed() -> None:
+    assert parse_date("03/04/2023") is None

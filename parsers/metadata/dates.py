@@ -53,6 +53,20 @@ _ISO = re.compile(
     r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T\s](?P<hour>\d{2}):(?P<minute>\d{2})"
     r"(?::(?P<second>\d{2})(?:[.,]\d+)?)?\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)?)?"
 )
+# "17.03.2023", "17/03/2023", "03/17/2023", "2023/03/17", optionally followed by a time.
+_NUMERIC = re.compile(
+    r"(?<![\d/.])(?:(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})"
+    r"|(?P<year2>\d{4})/(?P<month2>\d{1,2})/(?P<day2>\d{1,2}))(?![\d/.]\d)"
+    r"(?:,?\s*(?:-|at|um|à|a las)?\s*(?P<hour>\d{1,2})[:h.](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"\s*(?P<ampm>[ap]\.?\s?m\.?)?(?:\s*(?P<tz>[A-Z]{1,4}T|UTC|GMT|[+-]\d{2}:?\d{2}))?)?",
+    re.IGNORECASE,
+)
+# "10:45 a.m. EST Mar 17, 2023": a time printed before its date.
+_CLOCK_BEFORE = re.compile(
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\.?)?"
+    r"(?:\s*(?P<tz>[A-Z]{1,4}T|UTC|GMT))?\s*[,|·•\-–—]?\s*(?:on\s+)?(?:[A-Za-z]{3,9}\.?,?\s+)?$",
+    re.IGNORECASE,
+)
 # "20200316T13:00:00Z": only with the T, since eight bare digits are usually an id.
 _ISO_COMPACT = re.compile(
     r"(?<!\d)(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})T(?P<hour>\d{2}):?(?P<minute>\d{2})"
@@ -103,9 +117,10 @@ def _build(
         # A wall-clock time in an unknown zone: keep the day, refuse to guess the instant.
         return ParsedDate(None, the_day)
     aware = naive.replace(tzinfo=zone)
-    # The publisher's day is the day in the outlet's own zone when we know it.
-    local_day = aware.astimezone(local_tz).date() if local_tz else the_day
     in_utc = offset is not None and aware.utcoffset() == timedelta(0)
+    # The day as written is the publisher's, unless it was written in UTC: then the
+    # outlet's own zone, when known, says which day it was where it was published.
+    local_day = aware.astimezone(local_tz).date() if local_tz and in_utc else the_day
     return ParsedDate(aware.astimezone(UTC), local_day, written_utc=in_utc)
 
 
@@ -148,8 +163,9 @@ def parse_date(text: str | None, local_tz: tzinfo | None = None) -> ParsedDate |
         if parsed is not None:
             if parsed.tzinfo is None:
                 return _build(parsed.year, parsed.month, parsed.day, parsed.time(), None, local_tz)
-            day = parsed.astimezone(local_tz).date() if local_tz else parsed.date()
-            return ParsedDate(parsed.astimezone(UTC), day, written_utc=parsed.utcoffset() == timedelta(0))
+            in_utc = parsed.utcoffset() == timedelta(0)
+            day = parsed.astimezone(local_tz).date() if local_tz and in_utc else parsed.date()
+            return ParsedDate(parsed.astimezone(UTC), day, written_utc=in_utc)
     candidates: list[tuple[int, ParsedDate]] = []
     iso = _ISO.search(text) or _ISO_COMPACT.search(text)
     if iso:
@@ -171,21 +187,54 @@ def parse_date(text: str | None, local_tz: tzinfo | None = None) -> ParsedDate |
             month = _MONTHS.get(match.group("month").lower().rstrip("."))
             if month is None:
                 continue
-            built = _build(
-                int(match.group("year")), month, int(match.group("day")),
-                _clock(match), _offset(match.group("tz")), local_tz,
-            )
+            clock, offset = _clock(match), _offset(match.group("tz"))
+            if clock is None:
+                clock, offset = _clock_before(text[: match.start()])
+            built = _build(int(match.group("year")), month, int(match.group("day")), clock, offset, local_tz)
             if built:
                 candidates.append((match.start(), built))
+    numeric = _NUMERIC.search(text)
+    if numeric:
+        built = _numeric(numeric, local_tz)
+        if built:
+            candidates.append((numeric.start(), built))
     if not candidates:
         return None
     return min(candidates, key=lambda item: item[0])[1]
 
 
+def _clock_before(prefix: str) -> tuple[time | None, tzinfo | None]:
+    match = _CLOCK_BEFORE.search(prefix[-40:])
+    if not match:
+        return None, None
+    return _clock(match), _offset(match.group("tz"))
+
+
+def _numeric(match: re.Match[str], local_tz: tzinfo | None) -> ParsedDate | None:
+    """A numeric date, only when its order is certain.
+
+    Dots are day-first everywhere they are used ("17.03.2023"); with slashes the
+    order is read from the numbers themselves, and "03/04/2023" (March 4th or
+    April 3rd) is left alone rather than guessed.
+    """
+    if match.group("year2"):
+        year, month, day = int(match.group("year2")), int(match.group("month2")), int(match.group("day2"))
+    else:
+        a, b, year = int(match.group("a")), int(match.group("b")), int(match.group("year"))
+        if match.group("sep") == "." or a > 12 >= b:
+            day, month = a, b
+        elif b > 12 >= a:
+            month, day = a, b
+        else:
+            return None
+    clock = _clock(match) if match.group("hour") else None
+    return _build(year, month, day, clock, _offset(match.group("tz")), local_tz)
+
+
 def find_all_dates(text: str) -> list[tuple[int, int]]:
     """Spans of every date expression in `text` (used to judge whether a line is a dateline)."""
     spans = []
-    for pattern in (_MDY, _DMY, _ISO):
+    for pattern in (_MDY, _DMY, _ISO, _NUMERIC):
         spans.extend(m.span() for m in pattern.finditer(text))
     return sorted(spans)
 
