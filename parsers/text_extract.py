@@ -61,14 +61,18 @@ HEADER_SHARE = 0.6
 
 def is_dateline(text: str) -> bool:
     """A short line that is mostly a date ("March 17, 2023 Updated Fri., ... at 9:57 p.m.")."""
+    if len(text) > 140 or not _DATE.search(text):  # cheap tests first: most lines are not dates
+        return False
     words = _WORD.findall(text)
-    if not words or len(words) > 16 or not _DATE.search(text):
+    if not words or len(words) > 16:
         return False
     rest = _DATE_FILLER.sub(" ", _DATE.sub(" ", text))
     return len(_WORD.findall(rest)) <= 2
 
 
 def is_byline(text: str, pack: RulePack | None) -> bool:
+    if len(text) > 160:
+        return False
     if pack is not None and any(re.search(rule.regex, text) for rule in pack.byline):
         return True
     words = text.split()
