@@ -64,8 +64,16 @@ def ingest(
         int, typer.Option(min=1, help="Files larger than this are rejected as too_large without being read.")
     ] = DEFAULT_MAX_BYTES,
     near_dup_threshold: Annotated[
-        float, typer.Option(min=0.5, max=1.0, help="Estimated Jaccard at or above which two bodies are one story.")
+        float,
+        typer.Option(
+            min=0.5,
+            max=1.0,
+            help="Similarity (estimated Jaccard, or containment of comparable bodies) linking two bodies.",
+        ),
     ] = DEFAULT_THRESHOLD,
+    dask_address: Annotated[
+        str | None, typer.Option(help="Run batches on an existing Dask cluster, e.g. tcp://10.0.0.5:8786.")
+    ] = None,
     wait: Annotated[bool, typer.Option(help="Wait for another run on the same --out instead of exiting 3.")] = False,
 ) -> None:
     """Ingest every new document under RAW_DIR into the Parquet dataset at --out."""
@@ -75,7 +83,11 @@ def ingest(
 
     with embedded_prefect():
         from flows.ingest import ingest as ingest_flow
+        from flows.progress import RichProgress, set_progress
         from flows.summary import RunSummary
+
+        if sys.stderr.isatty():
+            set_progress(RichProgress())
 
         result = ingest_flow(
             raw_dir=str(raw_dir),
@@ -84,6 +96,7 @@ def ingest(
             batch_size=batch_size,
             max_bytes=max_bytes,
             near_dup_threshold=near_dup_threshold,
+            dask_address=dask_address,
             wait=wait,
         )
     typer.echo("\n".join(RunSummary(**result).lines()))

@@ -6,6 +6,7 @@ on worker processes), dedup and commit, report.
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from datetime import UTC, datetime
@@ -13,15 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow
-from prefect.artifacts import create_markdown_artifact
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.artifacts import create_table_artifact
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from flows.summary import RunSummary
-from flows.tasks import dedup_and_commit, parse_all, plan_run, recover_interrupted
+from flows.tasks import dedup_and_commit, parse_all, plan_run, recover_interrupted, summarise
 from parsers.pipeline import DEFAULT_MAX_BYTES, RunContext
 from store.dedup_index import DEFAULT_THRESHOLD
 from store.layout import staging_dir
 from store.lock import out_dir_lock
+from store.run_log import append_run
 from store.staging import RunStaging
 
 DEFAULT_BATCH_SIZE = 200
@@ -32,14 +33,20 @@ def new_run_id(now: datetime) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
-def task_runner_for(workers: int) -> Any:
-    """One worker parses in the flow's own process; more get a local Dask cluster of processes."""
+def task_runner_for(workers: int, dask_address: str | None = None) -> TaskRunner:
+    """One worker parses in the flow's own process; more get a local Dask cluster of processes.
+
+    With `dask_address` the batches go to an existing Dask cluster instead, unchanged.
+    """
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=dask_address)
     if workers <= 1:
         return ThreadPoolTaskRunner(max_workers=1)
-    import os
-
     from prefect_dask import DaskTaskRunner
 
+    # Workers report task runs to the same API as the flow (see flows/runtime.py).
     env = {k: v for k, v in os.environ.items() if k.startswith(("PREFECT_", "DASK_"))}
     return DaskTaskRunner(
         cluster_kwargs={
@@ -60,6 +67,7 @@ def ingest(
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_bytes: int = DEFAULT_MAX_BYTES,
     near_dup_threshold: float = DEFAULT_THRESHOLD,
+    dask_address: str | None = None,
     wait: bool = False,
 ) -> dict[str, Any]:
     """Ingest every new document under `raw_dir` into the Parquet dataset at `out_dir`."""
@@ -67,26 +75,15 @@ def ingest(
     now = datetime.now(UTC)
     ctx = RunContext(run_id=new_run_id(now), ingested_at=now, max_bytes=max_bytes)
     raw, out = Path(raw_dir), Path(out_dir)
-    summary = RunSummary(run_id=ctx.run_id, raw_dir=str(raw), out_dir=str(out))
     with out_dir_lock(out, wait=wait):
-        summary.recovered_runs = recover_interrupted(out)
+        recovered = recover_interrupted(out)
         plan = plan_run(raw, out, batch_size, max_bytes)
         staging = RunStaging(staging_dir(out, ctx.run_id), ctx.run_id)
-        with task_runner_for(workers) as runner:
+        with task_runner_for(workers, dask_address) as runner:
             collected = parse_all(runner, raw_dir, plan, staging, ctx)
         committed = dedup_and_commit(out, staging, collected, ctx.run_id, near_dup_threshold)
-    summary.found = plan.stats.documents
-    summary.skipped = plan.skipped
-    summary.processed = summary.found - summary.skipped
-    summary.articles = committed.articles
-    summary.duplicates = dict(committed.duplicates)
-    summary.rejects = dict(committed.rejects)
-    summary.ignored_files = plan.stats.ignored
-    summary.symlinks_skipped = plan.stats.symlinks
-    summary.sidecar_warnings = collected.sidecar_warnings
-    summary.unattributed = committed.unattributed
-    summary.wall_seconds = time.monotonic() - started
-    create_markdown_artifact(
-        key="ingest-summary", markdown="```\n" + "\n".join(summary.lines()) + "\n```", description="ingest run"
-    )
+        summary = summarise(ctx, raw, out, plan, collected, committed, recovered, time.monotonic() - started)
+        if summary.processed:
+            append_run(out, summary.record())
+    create_table_artifact(key="ingest-summary", table=summary.table(), description=f"ingest {ctx.run_id}")
     return summary.to_dict()

@@ -12,6 +12,8 @@ from prefect.futures import as_completed
 from prefect.logging import get_run_logger
 from prefect.task_runners import TaskRunner
 
+from flows.progress import progress
+from flows.summary import RunSummary
 from parsers.batch import Outcome, WorkItem, parse_batch
 from parsers.discover import DiscoveryStats, batches, discover
 from parsers.pipeline import RunContext
@@ -41,7 +43,16 @@ class Collected:
     rejects: list[Reject] = field(default_factory=list)
     ledger: dict[str, LedgerEntry] = field(default_factory=dict)
     sidecar_warnings: int = 0
-    unattributed: set[str] = field(default_factory=set)
+    facts: dict[str, ArticleFacts] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    """What the run report says of an article, kept until dedup says whether it is canonical."""
+
+    outlet: str | None
+    has_authors: bool
+    has_date: bool
 
 
 @task(name="recover", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -86,8 +97,9 @@ def collect(outcomes: list[Outcome], batch_no: int, staging: RunStaging, into: C
             into.ledger[row.source_path] = _ledger_entry(outcome, "reject", run_id)
             continue
         articles.append(row)
-        if row.outlet is None:
-            into.unattributed.add(row.source_path)
+        into.facts[row.source_path] = ArticleFacts(
+            row.outlet, bool(row.authors), row.published_date is not None or row.published_at is not None
+        )
         assert outcome.signature is not None  # parse_item signs every article
         into.candidates.append(
             Candidate(
@@ -103,6 +115,7 @@ def collect(outcomes: list[Outcome], batch_no: int, staging: RunStaging, into: C
         )
         into.ledger[row.source_path] = _ledger_entry(outcome, "article", run_id)
     staging.add_pending(batch_no, articles)
+    progress().advance(len(outcomes))
 
 
 def parse_all(runner: TaskRunner, raw_dir: str, plan: Plan, staging: RunStaging, ctx: RunContext) -> Collected:
@@ -113,11 +126,13 @@ def parse_all(runner: TaskRunner, raw_dir: str, plan: Plan, staging: RunStaging,
         for number, batch in enumerate(plan.batches)
     }
     collected = Collected()
+    progress().start(sum(len(b) for b in plan.batches))
     for future in as_completed(list(futures)):
         number = futures.pop(future)
         outcomes = future.result()
         collect(outcomes, number, staging, collected, ctx.run_id)
         logger.info("batch %d: %d documents", number, len(outcomes))
+    progress().finish()
     return collected
 
 
@@ -126,7 +141,7 @@ class Committed:
     articles: int
     duplicates: Counter[str]
     rejects: Counter[str]
-    unattributed: int
+    canonical: list[ArticleFacts]
 
 
 @task(name="dedup-and-commit", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -155,5 +170,35 @@ def dedup_and_commit(
         articles=written,
         duplicates=Counter(d.kind for d in duplicates),
         rejects=Counter(r.reason for r in collected.rejects),
-        unattributed=len(collected.unattributed - duplicate_paths),
+        canonical=[collected.facts[c.source_path] for c in canonical],
     )
+
+
+def summarise(
+    ctx: RunContext,
+    raw: Path,
+    out: Path,
+    plan: Plan,
+    collected: Collected,
+    committed: Committed,
+    recovered: list[str],
+    wall_seconds: float,
+) -> RunSummary:
+    summary = RunSummary(run_id=ctx.run_id, raw_dir=str(raw), out_dir=str(out), started_at=ctx.ingested_at)
+    summary.found = plan.stats.documents
+    summary.skipped = plan.skipped
+    summary.processed = summary.found - summary.skipped
+    summary.articles = committed.articles
+    summary.duplicates = dict(committed.duplicates)
+    summary.rejects = dict(committed.rejects)
+    summary.count_articles(
+        [f.outlet for f in committed.canonical],
+        sum(f.has_authors for f in committed.canonical),
+        sum(f.has_date for f in committed.canonical),
+    )
+    summary.ignored_files = plan.stats.ignored
+    summary.symlinks_skipped = plan.stats.symlinks
+    summary.sidecar_warnings = collected.sidecar_warnings
+    summary.recovered_runs = recovered
+    summary.wall_seconds = wall_seconds
+    return summary
