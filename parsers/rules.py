@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -63,7 +63,7 @@ class LineMatcher(BaseModel):
 
     def matches(self, text: str) -> bool:
         if self.line is not None:
-            return _squash(text) == _squash(self.line)
+            return _squash(text) == _squash_rule(self.line)
         return self.compiled.search(text) is not None
 
 
@@ -181,12 +181,27 @@ class PackSet:
                 return pack
         return None
 
+    @cached_property
+    def _recognisers(self) -> tuple[dict[str, RulePack], list[tuple[re.Pattern[str], RulePack]]]:
+        """Exact recognition lines as one lookup table, regexes as a list: one pass over a document."""
+        exact: dict[str, RulePack] = {}
+        patterns: list[tuple[re.Pattern[str], RulePack]] = []
+        for pack in self.outlets.values():
+            for matcher in pack.recognise:
+                if matcher.line is not None:
+                    exact.setdefault(_squash(matcher.line), pack)
+                else:
+                    patterns.append((matcher.compiled, pack))
+        return exact, patterns
+
     def recognise(self, lines: Iterable[str]) -> RulePack | None:
-        """The first outlet pack with a `recognise` matcher that matches one of `lines`."""
-        candidates = [p for p in self.outlets.values() if p.recognise]
+        """The pack recognised by the earliest line that matches any pack's `recognise` rule."""
+        exact, patterns = self._recognisers
         for text in lines:
-            for pack in candidates:
-                if any(m.matches(text) for m in pack.recognise):
+            if (pack := exact.get(_squash(text))) is not None:
+                return pack
+            for pattern, pack in patterns:
+                if pattern.search(text):
                     return pack
         return None
 
@@ -198,6 +213,10 @@ class PackSet:
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
+
+
+# Rule lines are few and fixed: squash each once, not once per document line.
+_squash_rule = cache(_squash)
 
 
 def _fold(text: str) -> str:

@@ -1,0 +1,149 @@
+"""Throughput and memory of a whole `presswash ingest`, beside a bare trafilatura loop (issue 6).
+
+Builds a corpus from `extraction-dev` (HTML and/or text; every copy altered so
+that it is unique), then runs the real CLI, Prefect start-up included, with
+1 and 2 workers, sampling the resident memory of the whole process tree
+(flow process, Dask scheduler and workers, the temporary Prefect server).
+
+    .venv/bin/python benchmarks/throughput.py --copies 20                 # 1,220 HTML + 1,220 text
+    .venv/bin/python benchmarks/throughput.py --copies 20 --formats html
+    .venv/bin/python benchmarks/throughput.py --copies 820 --formats text --workers 2   # ~100,000 documents
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build(corpus: Path, dest: Path, copies: int, formats: list[str]) -> dict[str, int]:
+    """Write `copies` altered copies of every page; return documents per format."""
+    counts = dict.fromkeys(formats, 0)
+    pages = {fmt: sorted((corpus / ("html" if fmt == "html" else "text")).iterdir()) for fmt in formats}
+    for copy in range(copies):
+        folder = dest / f"copy{copy:05d}"
+        folder.mkdir(parents=True)
+        marker = f"Reference note {copy} of this benchmark, kept so that every copy is unique."
+        for fmt, files in pages.items():
+            for page in files:
+                data = page.read_text(encoding="utf-8", errors="replace")
+                if fmt == "html":
+                    # Into the first paragraph: the extracted body changes, so no copy is an exact duplicate.
+                    data = re.sub(r"</p>", f" {marker}</p>", data, count=1, flags=re.IGNORECASE)
+                else:
+                    data = f"{marker}\n\n{data}"
+                (folder / page.name).write_text(data, encoding="utf-8")
+                counts[fmt] += 1
+    return counts
+
+
+class TreeMemory:
+    """Peak summed RSS of a process and all its descendants, sampled every 0.2 s."""
+
+    def __init__(self, pid: int) -> None:
+        self.root = psutil.Process(pid)
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+                total = 0
+                for proc in procs:
+                    try:
+                        total += proc.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                return
+            time.sleep(0.2)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_ingest(raw: Path, out: Path, workers: int, batch_size: int) -> tuple[float, int, str]:
+    """(wall seconds including Prefect start-up, peak tree RSS bytes, summary) of one CLI run."""
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [str(ROOT / ".venv" / "bin" / "presswash"), "ingest", str(raw), "--out", str(out),
+           "--workers", str(workers), "--batch-size", str(batch_size)]  # fmt: skip
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    memory = TreeMemory(proc.pid)
+    stdout, stderr = proc.communicate()
+    wall = time.perf_counter() - started
+    peak = memory.stop()
+    if proc.returncode != 0:
+        sys.exit(f"ingest failed ({proc.returncode}): {stderr.strip().splitlines()[-1:]}")
+    return wall, peak, stdout
+
+
+def bare_trafilatura(raw: Path) -> tuple[float, int]:
+    """Documents per second of `trafilatura.extract` alone over the corpus's HTML, in one process."""
+    import trafilatura
+
+    files = sorted(raw.rglob("*.html"))
+    started = time.perf_counter()
+    for path in files:
+        trafilatura.extract(path.read_text(encoding="utf-8"))
+    return len(files) / (time.perf_counter() - started), len(files)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "extraction-dev")
+    parser.add_argument("--copies", type=int, default=20)
+    parser.add_argument("--formats", default="html,text", help="comma-separated: html, text")
+    parser.add_argument("--workers", default="1,2", help="comma-separated worker counts to run")
+    parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/presswash-throughput"))
+    parser.add_argument("--no-baseline", action="store_true", help="skip the bare trafilatura loop")
+    args = parser.parse_args()
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    if not set(formats) <= {"html", "text"} or not formats:
+        parser.error("--formats takes html, text or both")
+    if not (args.corpus / "truth.json").is_file():
+        parser.error(f"--corpus {args.corpus} is not the extraction-dev folder (no truth.json)")
+
+    raw = args.work / "raw"
+    shutil.rmtree(args.work, ignore_errors=True)
+    counts = build(args.corpus, raw, args.copies, formats)
+    total = sum(counts.values())
+    print(f"corpus               {total} documents ({', '.join(f'{v} {k}' for k, v in counts.items())})")
+    baseline = None
+    if "html" in formats and not args.no_baseline:
+        baseline, n = bare_trafilatura(raw)
+        print(f"trafilatura alone    {baseline:.1f} documents/s over {n} HTML pages, one process")
+    rates: dict[int, float] = {}
+    for workers in (int(w) for w in args.workers.split(",")):
+        wall, peak, summary = run_ingest(raw, args.work / f"out-{workers}", workers, args.batch_size)
+        rates[workers] = total / wall
+        articles = next((ln.split()[2] for ln in summary.splitlines() if "articles written" in ln), "?")
+        print(f"ingest, {workers} worker(s)   {rates[workers]:.1f} documents/s end to end ({wall:.1f} s, "
+              f"{articles} articles), peak memory {peak / 2**20:.0f} MiB for all processes")  # fmt: skip
+        if workers == 1 and baseline and formats == ["html"]:
+            print(f"  = {rates[1] / baseline:.2f} x the bare trafilatura loop")
+    if 1 in rates and 2 in rates:
+        print(f"speed-up 2 vs 1      {rates[2] / rates[1]:.2f} x")
+    print(f"cores                {os.cpu_count()}")
+
+
+if __name__ == "__main__":
+    main()
