@@ -29,9 +29,14 @@ from parsers.types import Extraction, NormalisedMetadata, Sidecar
 
 log = logging.getLogger(__name__)
 
-# How far into a text a header (headline, byline, dateline) can sit, in non-empty lines.
+# How far into a text a header (headline, byline, dateline) can sit, in non-empty lines,
+# when the extractor gives no anchor; with one, the header is the lines around the
+# headline and the start of the body (a page dump opens with navigation, not the story).
 HEADER_LINES = 25
 BYLINE_LINES = 40
+BEFORE_TITLE = 5
+BEFORE_BODY = 20
+AFTER_BODY = 8
 
 _PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "datepublished", "article.published",
@@ -98,7 +103,11 @@ def _normalise(
         # HTML "lines" are the extractor's blocks; the header is the top of the body text.
         header = _nonempty([*raw.date_lines, *extraction.text.splitlines()], HEADER_LINES)
     else:
-        header = _nonempty([*raw.date_lines, *all_lines], HEADER_LINES + len(raw.date_lines))
+        # Not every line the extractor calls a dateline: a site header's clock
+        # ("Wed, Nov 20, 2019" above the navigation) is the day of the fetch.
+        header = _story_head(extraction, HEADER_LINES)
+        if not extraction.lines:
+            header = _nonempty([*raw.date_lines, *header])
 
     urls = _urls(sidecar, page, articles, raw)
     # The sidecar URL is where this copy was fetched: the host. A canonical link to
@@ -195,6 +204,26 @@ def _normalise(
     )
 
 
+def _story_head(extraction: Extraction, fallback: int) -> list[str]:
+    """The lines around the story's start, where its byline and dateline are.
+
+    A page dump opens with navigation, often with a site-header clock ("Wed, Nov 20,
+    2019": the day of the fetch), and its first line is the page's <title>, which the
+    extractor also marks as the headline. So the window opens a few lines above the
+    headline copy nearest the body (not the first line), or well above the first body
+    line, and closes a few lines into the body. Without roles from the extractor: the
+    first `fallback` non-empty lines.
+    """
+    lines = extraction.lines
+    first_body = next((i for i, d in enumerate(lines) if d.kept and d.role == "body"), None)
+    titles = [i for i, d in enumerate(lines) if d.role == "title" and i > 0 and (first_body is None or i < first_body)]
+    if first_body is None and not titles:
+        return _nonempty((d.text for d in lines), fallback) or _nonempty(extraction.text.splitlines(), fallback)
+    start = max(0, titles[-1] - BEFORE_TITLE) if titles else max(0, (first_body or 0) - BEFORE_BODY)
+    end = (first_body if first_body is not None else titles[-1]) + AFTER_BODY
+    return _nonempty(d.text for d in lines[start:end])
+
+
 def _key(name: str) -> str:
     """Compare a name with a site name or domain: "Faro de Vigo" ~ "farodevigo.es"."""
     return re.sub(r"[^\w.]+", "", name.casefold()).removeprefix("www.")
@@ -271,7 +300,7 @@ def _authors(
     """
     raw = extraction.meta
     credit: str | None = None
-    head = _nonempty([*raw.byline_lines, *all_lines], BYLINE_LINES + len(raw.byline_lines))
+    head = _nonempty([*raw.byline_lines, *_story_head(extraction, BYLINE_LINES)])
 
     def parse(texts: Iterable[str]) -> list[str]:
         nonlocal credit

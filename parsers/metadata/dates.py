@@ -291,6 +291,9 @@ _DATE_KEYWORD = re.compile(
     r"^\s*(?:published|posted|updated|last\s+updated|modified|date|first\s+published|on)\b[:\s]*",
     re.IGNORECASE,
 )
+# An embedded tweet or a quotation ("— Jane Doe (@jane) November 1, 2019") carries the
+# date of what it quotes.
+_QUOTED = re.compile(r"^\s*[—–\-\"“”‘’']|@\w+")
 _UPDATED_SPLIT = re.compile(r"\b(?:updated|last\s+updated|modified|last\s+modified)\b[:\s]*", re.IGNORECASE)
 
 
@@ -307,8 +310,10 @@ def dateline_dates(lines: Iterable[str], local_tz: tzinfo | None) -> Iterable[di
         if not text or len(text) > 160:
             continue
         spans = find_all_dates(text)
-        if not spans:
+        if not spans or _QUOTED.match(text):
             continue
+        if len(spans) > 1 and not _UPDATED_SPLIT.search(text):
+            continue  # "29 November 2018 | 20 January 2019": a range of event dates
         residue = text
         for start, end in reversed(spans):
             residue = residue[:start] + residue[end:]
