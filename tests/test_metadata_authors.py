@@ -94,6 +94,8 @@ def test_generic_byline_shapes(registry: OutletRegistry) -> None:
         ("Science X", [], None),
         ("Follow Us", [], None),
         ("By Any Means Necessary", [], None),
+        ("Von Moritz Bachmann publiziert am 25. September 2018", ["Moritz Bachmann"], None),
+        ("By Mike Wall 2019-11-18T20:51:19Z Science & Astronomy", ["Mike Wall"], None),
         ("Follow us on Twitter", [], None),
         ("Follow NBC Latino on Facebook, Twitter and Instagram.", [], None),
         ("By Sean Martin Sean Martin", ["Sean Martin"], None),

@@ -28,7 +28,8 @@ _ASSIST = re.compile(
     r"[\s,;(–—-]*\b(?:with\s+assistance\s+from|additional\s+reporting\s+by|with\s+reporting\s+by"
     r"|editing\s+by|edited\s+by|compiled\s+by|reporting\s+by"
     # A timestamp printed after the byline ("By Jane Doe Updated 10:45 a.m. EST").
-    r"|updated|last\s+updated|published|posted)\b.*$",
+    r"|updated|last\s+updated|published|posted|publiziert|veröffentlicht|aktualisiert|publié|mis\s+à\s+jour"
+    r"|publicado|actualizado|pubblicato|aggiornato)\b.*$",
     re.IGNORECASE | re.DOTALL,
 )
 _TRAILING_TIME = re.compile(
