@@ -2,10 +2,24 @@
 
 `normalise` is the one entry point the pipeline calls after extraction. It gathers
 evidence from every place a page states its metadata (sidecar, structured HTML
-metadata, rule-pack patterns, header and byline lines of the text), and resolves each
-field with a fixed order of trust, documented in `parsers.metadata.*`. It never
-raises: a document with odd metadata still becomes an article, with what we could
-establish and nulls elsewhere.
+metadata, rule-pack patterns, header and byline lines of the text) and resolves each
+field with a fixed order of trust:
+
+- outlet: sidecar `outlet`; the fetched URL's domain (canonical/og:url only without
+  one); og:site_name (JSON-LD publisher without it) through aliases; a pack
+  recognising bare text; the original publisher a reprint names, when nothing names
+  the host; else the site's own name or its registered domain (`metadata.outlets`).
+- syndicated_from: "first published in" credits, wire datelines, JSON-LD
+  isBasedOn/sourceOrganization, a canonical URL or JSON-LD publisher of another known
+  outlet, a byline ending in an outlet; null when it is the outlet itself.
+- authors: pack byline patterns; JSON-LD persons; author meta; the extractor's byline
+  lines; generic byline shapes near the story's head; "Follow X on Twitter".
+- dates: pack date patterns; JSON-LD; meta tags; htmldate on the markup; a dateline
+  at the story's head; htmldate's extensive search; trafilatura's date. First
+  plausible wins (`metadata.dates`).
+
+It never raises: a document with odd metadata still becomes an article, with what we
+could establish and nulls elsewhere.
 """
 
 from __future__ import annotations
