@@ -106,3 +106,18 @@ def test_jsonld_origin(registry: OutletRegistry) -> None:
         "Reuters"
     )
     assert jsonld_origin([{"headline": "x"}], registry) is None
+
+
+def test_registered_domain_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+    import socket
+
+    import parsers.metadata.outlets as outlets
+
+    def _refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("network access at run time")
+
+    monkeypatch.setattr(socket.socket, "connect", _refuse)
+    monkeypatch.setattr(socket, "create_connection", _refuse)
+    fresh = importlib.reload(outlets)  # a new extractor, so the suffix list loads under the guard
+    assert fresh.registered_domain("https://a.b.example.com.au/x") == "example.com.au"
