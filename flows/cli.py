@@ -109,6 +109,9 @@ def _register_extensions() -> None:
     except ImportError:  # pragma: no cover - the module ships with presswash
         return
     cli_rules.register(app)
+    from flows import cli_validate
+
+    cli_validate.register(app)
 
 
 _register_extensions()

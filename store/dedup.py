@@ -18,6 +18,7 @@ import numpy as np
 
 from schemas.models import Duplicate
 from store.dedup_index import DedupIndex
+from store.faults import crash_point
 
 _LATEST = datetime.max.replace(tzinfo=UTC)
 
@@ -48,6 +49,7 @@ def resolve(candidates: list[Candidate], index: DedupIndex, run_id: str) -> tupl
     canonical: list[Candidate] = []
     duplicates: list[Duplicate] = []
     for cand in sorted(candidates, key=lambda c: c.order_key):
+        crash_point("dedup.candidate")
         if (target := index.canonical_of(cand.doc_id)) is not None:
             duplicates.append(_duplicate(cand, target, "exact", 1.0, run_id))
         elif (match := index.query(cand.signature, cand.shingles)) is not None:
@@ -56,6 +58,7 @@ def resolve(candidates: list[Candidate], index: DedupIndex, run_id: str) -> tupl
         else:
             canonical.append(cand)
             index.add(cand.doc_id, cand.doc_id, cand.signature, cand.shingles)
+    crash_point("dedup.resolved")
     canonical.sort(key=lambda c: c.source_path)
     duplicates.sort(key=lambda d: d.source_path)
     return canonical, duplicates

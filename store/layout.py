@@ -11,6 +11,13 @@ INDEX = f"{STATE}/index"
 STAGING = f"{STATE}/staging"
 LOCK = f"{STATE}/lock"
 MANIFEST = "MANIFEST.json"
+SNAPSHOTS = f"{STATE}/snapshots"
+CURRENT = f"{STATE}/current"
+SNAPSHOT_MARKER = "SNAPSHOT.json"
+# What a reader (or presswash itself) opens -> where it lives inside a snapshot.
+# Each of these is a symlink through `_state/current`, so one rename of that
+# link switches every table, the ledger and the index at once.
+VISIBLE = {"articles": "articles", "duplicates": "duplicates", "rejects": "rejects", LEDGER: "ledger", INDEX: "index"}
 PARTITION_KEY = "published_month"
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from store.faults import crash_point
 from store.layout import LEDGER
 from store.parquet_io import parquet_files, read_parquet_files
 
@@ -53,6 +54,7 @@ class Ledger:
         if table is not None:
             for path, sha, size, mtime in zip(*(table.column(i).to_pylist() for i in range(4)), strict=True):
                 ledger.by_path.setdefault(path, []).append((sha, size, mtime))
+        crash_point("discover.ledger_loaded")
         return ledger
 
     def __len__(self) -> int:

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from schemas.arrow import ARTICLES, to_table
 from schemas.models import Article, Duplicate, Reject, partition_month
+from store.faults import crash_point
 from store.layout import INDEX, LEDGER, PARTITION_KEY, part_name
 from store.parquet_io import COMPRESSION, ROW_GROUP_ROWS, fsync_file, write_parquet
 
@@ -32,6 +33,7 @@ class RunStaging:
     def add_pending(self, batch_no: int, articles: list[Article]) -> None:
         if articles:
             write_parquet(to_table(articles, Article), self.root / PENDING / f"batch-{batch_no:08d}.parquet")
+        crash_point("staging.pending")
 
     def _pending_files(self) -> list[Path]:
         return sorted((self.root / PENDING).glob("batch-*.parquet"))
@@ -56,6 +58,7 @@ class RunStaging:
                         writers[month] = (writer, path)
                     writers[month][0].write_table(chunk, row_group_size=ROW_GROUP_ROWS)
                     written += chunk.num_rows
+                    crash_point("staging.articles")
         finally:
             for writer, path in writers.values():
                 writer.close()
@@ -66,16 +69,20 @@ class RunStaging:
         rows = sorted(rows, key=lambda r: r.source_path)
         if rows:
             write_parquet(to_table(rows, model), self.root / table_name / part_name(self.run_id, 0))
+        crash_point("staging.rows")
 
     def write_state(self, ledger: pa.Table, index: pa.Table) -> None:
         if ledger.num_rows:
             write_parquet(ledger, self.root / LEDGER / part_name(self.run_id, 0))
+            crash_point("staging.state")
         if index.num_rows:
             write_parquet(index, self.root / INDEX / part_name(self.run_id, 0))
+        crash_point("staging.state")
 
     def drop_pending(self) -> None:
         for path in self._pending_files():
             path.unlink()
+            crash_point("staging.drop_pending")
         (self.root / PENDING).rmdir()
 
 

@@ -4,9 +4,10 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
-from store.commit import apply_manifest, recover, write_manifest
-from store.layout import LEDGER, MANIFEST
+from store.commit import commit, current_snapshot, recover
+from store.layout import LEDGER, MANIFEST, SNAPSHOTS
 from store.ledger import Ledger, LedgerEntry, file_sha256, ledger_table
 from store.lock import LockedError, out_dir_lock
 from store.parquet_io import write_parquet
@@ -39,40 +40,67 @@ def test_file_sha256_never_reads_past_the_limit(tmp_path: Path) -> None:
 def _stage(out: Path, run: str) -> Path:
     staging = out / "_state" / "staging" / run
     (staging / "articles" / "published_month=2023-03").mkdir(parents=True)
-    (staging / "articles" / "published_month=2023-03" / f"part-{run}.parquet").write_bytes(b"a")
+    (staging / "articles" / "published_month=2023-03" / f"part-{run}.parquet").write_bytes(b"a" + run.encode())
     (staging / "_state" / "ledger").mkdir(parents=True)
-    (staging / "_state" / "ledger" / f"part-{run}.parquet").write_bytes(b"l")
+    (staging / "_state" / "ledger" / f"part-{run}.parquet").write_bytes(b"l" + run.encode())
     return staging
 
 
-def test_manifest_lists_tables_before_state(tmp_path: Path) -> None:
-    staging = _stage(tmp_path, "r1")
-    files = write_manifest(staging)
-    assert files[0].startswith("articles/") and files[-1].startswith("_state/ledger/")
-    assert json.loads((staging / MANIFEST).read_text())["files"] == files
+def _visible(out: Path) -> list[str]:
+    return sorted(
+        str(p.relative_to(out)) for t in ("articles", "_state/ledger") for p in (out / t).rglob("*") if p.is_file()
+    )
 
 
-def test_recovery_completes_committed_runs_and_drops_the_rest(tmp_path: Path) -> None:
-    committed = _stage(tmp_path, "r1")
-    write_manifest(committed)
-    # Simulate a kill half way through the moves: one file already in place.
-    first = "articles/published_month=2023-03/part-r1.parquet"
-    (tmp_path / first).parent.mkdir(parents=True)
-    (committed / first).rename(tmp_path / first)
-    _stage(tmp_path, "r2")  # never reached its commit point
+def test_commit_switches_everything_with_one_rename(tmp_path: Path) -> None:
+    assert commit(tmp_path, _stage(tmp_path, "r1")) == 2
+    assert (tmp_path / "articles").is_symlink() and (tmp_path / "_state/ledger").is_symlink()
+    assert current_snapshot(tmp_path) == "r1"
+    commit(tmp_path, _stage(tmp_path, "r2"))
+    assert _visible(tmp_path) == [
+        "_state/ledger/part-r1.parquet",
+        "_state/ledger/part-r2.parquet",
+        "articles/published_month=2023-03/part-r1.parquet",
+        "articles/published_month=2023-03/part-r2.parquet",
+    ]
+    # The previous snapshot stays for readers that resolved it a moment ago; older ones go.
+    assert sorted(p.name for p in (tmp_path / SNAPSHOTS).iterdir()) == ["r1", "r2"]
+    assert not (tmp_path / "_state" / "staging" / "r2").exists()
 
-    assert recover(tmp_path) == ["r1"]
-    assert (tmp_path / first).read_bytes() == b"a"
-    assert (tmp_path / "_state/ledger/part-r1.parquet").read_bytes() == b"l"
-    assert not (tmp_path / "_state/ledger/part-r2.parquet").exists()
+
+def test_recovery_completes_a_finished_snapshot_and_drops_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commit(tmp_path, _stage(tmp_path, "r1"))
+    before = _visible(tmp_path)
+    # r2 got past its marker but was killed before the swap: recovery completes it.
+    monkeypatch.setattr("store.commit._swap_current", _refuse)
+    with pytest.raises(RuntimeError):
+        commit(tmp_path, _stage(tmp_path, "r2"))
+    monkeypatch.undo()
+    assert _visible(tmp_path) == before
+    _stage(tmp_path, "r3")  # never reached its commit point
+    assert recover(tmp_path) == ["r2"]
+    assert "articles/published_month=2023-03/part-r2.parquet" in _visible(tmp_path)
+    assert "_state/ledger/part-r3.parquet" not in _visible(tmp_path)
     assert list((tmp_path / "_state" / "staging").iterdir()) == []
 
 
-def test_apply_manifest_is_idempotent(tmp_path: Path) -> None:
-    staging = _stage(tmp_path, "r1")
-    write_manifest(staging)
-    assert apply_manifest(tmp_path, staging) == 2
-    assert not staging.exists()
+def _refuse(*_: object) -> None:
+    raise RuntimeError("killed")
+
+
+def test_an_old_layout_out_dir_is_converted_in_place(tmp_path: Path) -> None:
+    (tmp_path / "articles" / "published_month=2023-03").mkdir(parents=True)
+    (tmp_path / "articles" / "published_month=2023-03" / "part-old.parquet").write_bytes(b"old")
+    old = _stage(tmp_path, "r0")
+    (old / MANIFEST).write_text(json.dumps({"files": ["articles/published_month=2023-03/part-r0.parquet"]}))
+    assert recover(tmp_path) == ["r0"]
+    assert (tmp_path / "articles").is_symlink()
+    assert _visible(tmp_path) == [
+        "articles/published_month=2023-03/part-old.parquet",
+        "articles/published_month=2023-03/part-r0.parquet",
+    ]
 
 
 def test_second_lock_holder_is_refused(tmp_path: Path) -> None:
