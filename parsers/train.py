@@ -21,7 +21,9 @@ from parsers.classifier import Model, label_lines, save_model, shingles, train_m
 from parsers.rules import PackSet, default_packs
 
 DEFAULT_L2 = 10.0
-DEFAULT_THRESHOLD = 0.4
+# The keep threshold on the model's probability; low, because the run smoothing
+# in parsers.text_extract removes the isolated borderline lines a low threshold lets in.
+DEFAULT_THRESHOLD = 0.2
 
 
 class TrainError(ValueError):
