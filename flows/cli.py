@@ -6,6 +6,7 @@ Prefect is imported only by the commands that run a flow, so `--help` is fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -141,6 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         typer.echo("presswash: aborted", err=True)
         return 130
+    except Exception as exc:
+        if os.environ.get("PRESSWASH_DEBUG"):
+            raise
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        typer.echo(f"presswash: failed: {message} (set PRESSWASH_DEBUG=1 for a traceback)", err=True)
+        return 1
     return 0
 
 

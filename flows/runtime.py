@@ -19,6 +19,8 @@ _DEFAULTS = {
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     "DASK_LOGGING__DISTRIBUTED": "error",
     "DASK_DISTRIBUTED__WORKER__DAEMON": "false",
+    # The first start in a new PREFECT_HOME migrates its database: slow on a busy machine.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }
 
 
