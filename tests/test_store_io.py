@@ -1,0 +1,48 @@
+"""Run log and staging: the store pieces a run writes besides the commit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+
+def test_runs_log_appends_one_row_per_run(tmp_path: Path) -> None:
+    from store.run_log import append_run, read_runs
+
+    record = {
+        "run_id": "r1", "started_at": datetime(2024, 1, 1, tzinfo=UTC), "raw_dir": "raw", "found": 3,
+        "skipped": 0, "processed": 3, "articles": 2, "duplicates": {"exact": 1}, "rejects": {},
+        "articles_by_outlet": {"Bloomberg": 2}, "share_with_outlet": 1.0, "share_with_authors": 0.5,
+        "share_with_date": None, "wall_seconds": 1.5, "documents_per_second": 2.0,
+    }  # fmt: skip
+    (tmp_path / "_state").mkdir()
+    append_run(tmp_path, record)
+    append_run(tmp_path, {**record, "run_id": "r2"})
+    table = read_runs(tmp_path)
+    assert table is not None
+    assert table.column("run_id").to_pylist() == ["r1", "r2"]
+    assert table.column("duplicates").to_pylist()[0] == [("exact", 1)]
+    assert not list((tmp_path / "_state").glob(".*tmp"))
+
+
+def test_staging_partitions_articles_by_month_and_keeps_only_canonical(tmp_path: Path) -> None:
+    from schemas.models import Article
+    from store.staging import RunStaging
+
+    def article(path: str, day: date | None) -> Article:
+        return Article(
+            doc_id=path * 4, source_path=path, source_sha256="s", text="Body text.", word_count=2,
+            content_hash=path * 8, extractor="t", run_id="r", ingested_at=datetime(2024, 1, 1, tzinfo=UTC),
+            published_date=day,
+        )  # fmt: skip
+
+    staging = RunStaging(tmp_path / "stage", "r")
+    staging.add_pending(1, [article("b", date(2023, 3, 2)), article("c", None)])
+    staging.add_pending(0, [article("a", date(2023, 3, 1)), article("d", date(2022, 12, 31))])
+    assert staging.write_articles({"a", "b", "c"}) == 3
+    months = sorted(p.parent.name for p in (tmp_path / "stage" / "articles").rglob("*.parquet"))
+    assert months == ["published_month=2023-03", "published_month=unknown"]
+    march = pq.read_table(next((tmp_path / "stage" / "articles" / "published_month=2023-03").iterdir()))
+    assert march.column("source_path").to_pylist() == ["a", "b"]  # batch order, not arrival order
