@@ -64,6 +64,7 @@ def main() -> None:
     parser.add_argument("--mode", choices=["text", "html"], required=True)
     parser.add_argument("--extract-only", action="store_true", help="time the extractor, not process_bytes")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages")
+    parser.add_argument("--repeat", type=int, default=3, help="time N passes, report the fastest")
     args = parser.parse_args()
 
     truth = json.loads((args.corpus / "truth.json").read_text(encoding="utf-8"))
@@ -78,11 +79,16 @@ def main() -> None:
     run = _direct if args.extract_only else _ingest_path()
 
     run(pages[0][2], pages[0][1], pages[0][3], packs)  # warm caches (model, stop lists) outside the clock
-    results = []
-    start, cpu_start = time.perf_counter(), time.process_time()
-    for _, name, data, sidecar, _ in pages:
-        results.append(run(data, name, sidecar, packs))
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    # Best of --repeat timings: on a shared machine the minimum is the honest cost of the code.
+    elapsed = cpu = float("inf")
+    results: list[str] = []
+    for _ in range(args.repeat):
+        results = []
+        start, cpu_start = time.perf_counter(), time.process_time()
+        for _, name, data, sidecar, _ in pages:
+            results.append(run(data, name, sidecar, packs))
+        elapsed = min(elapsed, time.perf_counter() - start)
+        cpu = min(cpu, time.process_time() - cpu_start)
     scores = [page_scores(got, body) for got, (_, _, _, _, body) in zip(results, pages, strict=True)]
     p, r, f1 = summarise(scores)
     label = "extractors" if args.extract_only else "ingest path"
@@ -98,12 +104,16 @@ def main() -> None:
     if args.mode == "html":
         import trafilatura
 
-        start, cpu_start = time.perf_counter(), time.process_time()
-        base = [
-            trafilatura.extract(data.decode("utf-8", errors="replace"), url=sc.url if sc else None) or ""
-            for _, _, data, sc, _ in pages
-        ]
-        elapsed_base, cpu_base = time.perf_counter() - start, time.process_time() - cpu_start
+        elapsed_base = cpu_base = float("inf")
+        base: list[str] = []
+        for _ in range(args.repeat):
+            start, cpu_start = time.perf_counter(), time.process_time()
+            base = [
+                trafilatura.extract(data.decode("utf-8", errors="replace"), url=sc.url if sc else None) or ""
+                for _, _, data, sc, _ in pages
+            ]
+            elapsed_base = min(elapsed_base, time.perf_counter() - start)
+            cpu_base = min(cpu_base, time.process_time() - cpu_start)
         bp, br, bf1 = summarise([page_scores(got, body) for got, (_, _, _, _, body) in zip(base, pages, strict=True)])
         print(
             f"baseline trafilatura.extract (defaults): P={bp:.3f} R={br:.3f} F1={bf1:.3f} "

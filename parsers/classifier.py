@@ -61,7 +61,7 @@ MODEL_PATH = Path(__file__).parent / "models" / "line_classifier.json"
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"""[.!?…]["'”’»)\]]*$""")
-_SEPARATORS = re.compile(r"[|>»•·/]| - ")
+_SEPARATORS = re.compile(r"[|>»•·/]")
 # Zero-width characters some pages print on otherwise empty lines.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Scripts written without spaces: a "word" count from \w+ would call a whole
@@ -92,9 +92,9 @@ _CHROME_PHRASES = (
     "©",
 )
 _CHROME_PHRASE_RE = re.compile("|".join(re.escape(p) for p in _CHROME_PHRASES))
-_NUMBER = re.compile(r"\b\d+\b")
 # A word starting with a capital: Latin (with accents), Greek and Cyrillic capitals.
-_CAPITALISED = re.compile(r"(?<!\S)[A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ]")
+# Lines are squashed, so words are separated by exactly one space.
+_CAPITALISED = re.compile(r"(?:^| )[A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ]")
 
 
 @cache
@@ -242,9 +242,9 @@ def document_features(
         ],
         dtype=float,
     )
-    digits = np.array([len(_NUMBER.findall(t)) for t in texts], dtype=float)
+    digits = np.array([sum(map(str.isdigit, toks)) for toks in tokens_per_line], dtype=float)
     caps = np.array([len(_CAPITALISED.findall(t)) / (t.count(" ") + 1) for t in texts])
-    separators = np.minimum(np.array([len(_SEPARATORS.findall(t)) for t in texts], dtype=float), 3) / 3
+    separators = np.minimum(np.array([len(_SEPARATORS.findall(t)) + t.count(" - ") for t in texts], dtype=float), 3) / 3
     # Topic: share of the headline's content words a line repeats. The story
     # talks about its headline; teasers, menus and comments mostly do not.
     headline_words = (
