@@ -78,6 +78,7 @@ def is_dateline(text: str) -> bool:
 
 
 def is_byline(text: str, pack: RulePack | None) -> bool:
+    """A credit line: the pack's byline patterns, or a short "By ..." line that is not a sentence."""
     if len(text) > 160:
         return False
     if pack is not None and any(re.search(rule.regex, text) for rule in pack.byline):
@@ -87,6 +88,7 @@ def is_byline(text: str, pack: RulePack | None) -> bool:
 
 
 def _headline_like(text: str) -> bool:
+    """Headline-shaped: 3-30 words, not ending like a sentence or a clause (`.` `,` `:` `;`)."""
     words = text.split()
     return 3 <= len(words) <= 30 and not text.endswith((",", ":", ";")) and not text.endswith(".")
 
