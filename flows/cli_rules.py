@@ -60,6 +60,9 @@ def suggest(
     min_share: Annotated[
         float, typer.Option(min=0.05, max=1.0, help="Share of the outlet's files a line must recur in.")
     ] = 1 / 3,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Ignore the outlet's own line rules (redraft its pack from scratch).")
+    ] = False,
 ) -> None:
     """Print a draft rule-pack section from lines that recur across one outlet's files."""
     from parsers.rules import RulePackError
@@ -68,7 +71,7 @@ def suggest(
     if not raw_dir.is_dir():
         _fail(f"RAW_DIR {raw_dir} is not a folder; pass the folder holding the outlet's documents")
     try:
-        suggestion = suggest_rules(raw_dir, outlet, min_share=min_share)
+        suggestion = suggest_rules(raw_dir, outlet, min_share=min_share, fresh=fresh)
     except RulePackError as exc:
         _fail(str(exc))
         return

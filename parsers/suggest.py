@@ -97,12 +97,20 @@ def _lines_of(path: Path) -> tuple[list[str], str, str]:
     return [squash(s) for s in text.splitlines()], text, fmt
 
 
-def suggest_rules(raw_dir: Path, outlet: str, packs: PackSet | None = None, min_share: float = 1 / 3) -> Suggestion:
+def suggest_rules(
+    raw_dir: Path,
+    outlet: str,
+    packs: PackSet | None = None,
+    min_share: float = 1 / 3,
+    fresh: bool = False,
+) -> Suggestion:
     """Recurring lines of `outlet`'s documents under `raw_dir`, as draft rules.
 
     Documents are the outlet's when the pipeline attributes them to its pack; if
     the outlet has no pack yet, every document not attributed to another outlet
-    counts (point RAW_DIR at that outlet's folder).
+    counts (point RAW_DIR at that outlet's folder). `fresh=True` ignores the
+    outlet's own line rules (still using its pack to find its documents), to
+    redraft a pack from scratch and compare.
     """
     from parsers.pipeline import choose_pack
     from parsers.sidecar import SIDECAR_SUFFIX, parse_sidecar
@@ -130,7 +138,7 @@ def suggest_rules(raw_dir: Path, outlet: str, packs: PackSet | None = None, min_
     if not docs:
         return suggestion
 
-    applicable: list[RulePack] = [pack, packs.generic] if pack else [packs.generic]
+    applicable: list[RulePack] = [pack, packs.generic] if pack and not fresh else [packs.generic]
     exact_files: dict[str, set[int]] = defaultdict(set)
     shape_files: dict[str, set[int]] = defaultdict(set)
     shape_examples: dict[str, set[str]] = defaultdict(set)

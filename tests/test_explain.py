@@ -135,3 +135,10 @@ def test_suggest_on_a_single_seed_uses_in_page_repetition() -> None:
     suggestion = suggest_rules(SEEDS, "The Spokesman-Review")
     assert suggestion.files == 1
     assert any("(Getty Images)" in c.value for c in suggestion.candidates)
+
+
+def test_suggest_fresh_ignores_the_outlets_own_rules() -> None:
+    covered = {c.value for c in suggest_rules(SEEDS, "The Spokesman-Review").candidates}
+    fresh = {c.value for c in suggest_rules(SEEDS, "The Spokesman-Review", fresh=True).candidates}
+    assert "The Spokesman-Review Newspaper" not in covered
+    assert "The Spokesman-Review Newspaper" in fresh
