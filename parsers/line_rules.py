@@ -191,17 +191,23 @@ def apply_line_rules(lines: Sequence[str], packs: Sequence[RulePack]) -> list[Ru
 
     # Single-line rules: the strongest pack that has an opinion wins.
     first = next((i for i, text in enumerate(stripped) if text), -1)
+    # Matcher tables hoisted out of the line loop; empty ones skipped (hot path).
+    tables = [
+        (pack, _compiled(pack)["keep"] if pack.keep else None, _compiled(pack)["drop"] if pack.drop else None)
+        for pack in packs
+    ]
     for i, text in enumerate(stripped):
         if not text:
             continue
-        for pack in packs:
-            compiled = _compiled(pack)
-            keep = compiled["keep"].first(text, i == first)
-            if keep is not None:
-                hits[i] = RuleHit(KEEP, rule_reason(pack, "keep", keep))
-                break
-            drop = compiled["drop"].first(text, i == first)
-            if drop is not None:
-                hits[i] = RuleHit(DROP, rule_reason(pack, "drop", drop))
-                break
+        for pack, keeps, drops in tables:
+            if keeps is not None:
+                keep = keeps.first(text, i == first)
+                if keep is not None:
+                    hits[i] = RuleHit(KEEP, rule_reason(pack, "keep", keep))
+                    break
+            if drops is not None:
+                drop = drops.first(text, i == first)
+                if drop is not None:
+                    hits[i] = RuleHit(DROP, rule_reason(pack, "drop", drop))
+                    break
     return hits
