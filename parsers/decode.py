@@ -26,6 +26,7 @@ _BOMS: list[tuple[bytes, str]] = [
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Legacy Mac and DOS code pages: charset-normalizer sometimes prefers them for
 # windows-125x text by a hair, but scraped news pages essentially never use them.
 _RARE_ON_THE_WEB = frozenset(
@@ -38,6 +39,7 @@ _HTML_START = re.compile(
 )
 _HTML_ANYWHERE = re.compile(rb"<(html|body|p|div|article)[\s>]", re.IGNORECASE)
 
+_CONTROL_BYTES = [bytes([c]) for c in (*range(1, 9), 14, 15, *range(16, 27), 28, 29, 30, 31, 127)]
 # Magic numbers of formats that are never text, however the file is named.
 _BINARY_MAGIC: list[tuple[bytes, str]] = [
     (b"\x89PNG\r\n\x1a\n", "PNG image"),
@@ -93,6 +95,10 @@ def sniff_binary(data: bytes) -> str | None:
     # NUL bytes do not occur in text in any single-byte or UTF-8 encoding.
     if b"\x00" in head:
         return "binary data (NUL bytes)"
+    # Random or compressed bytes carry C0 control codes at about 1 in 10; text (any 8-bit or UTF-8
+    # encoding) has none but whitespace and the odd form feed or ISO-2022 escape.
+    if head and sum(head.count(c) for c in _CONTROL_BYTES) > len(head) // 20:
+        return "binary data (control bytes)"
     return None
 
 
@@ -117,6 +123,24 @@ def _declared_charset(data: bytes) -> str | None:
         return None
 
 
+_NON_ASCII_DECODED = re.compile("[^\x00-\x7f\ufffd]")
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few damaged bytes (a truncated download, one bad splice), or None.
+
+    Detection would pick some code page and turn every accent into mojibake; it is UTF-8 when
+    real multi-byte characters decode and the damage is rare. Single-byte text (cp1252,
+    latin-1) almost never forms valid multi-byte sequences, so it does not pass.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = len(_NON_ASCII_DECODED.findall(text))
+    if good >= max(1, bad) and bad <= max(2, len(text) // 1000):
+        return text
+    return None
+
+
 def decode_bytes(data: bytes, fmt: Format | None = None) -> tuple[str, str]:
     """Decode to (text, encoding). Raises `DecodeError('undecodable')` only when nothing fits."""
     for bom, encoding in _BOMS:
@@ -133,6 +157,8 @@ def decode_bytes(data: bytes, fmt: Format | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if (lenient := _mostly_utf8(data)) is not None:
+        return lenient, "utf-8"
     matches = [m for m in from_bytes(data[:200_000]) if m.encoding and m.encoding not in _RARE_ON_THE_WEB]
     if not matches:
         raise DecodeError("undecodable", "no text encoding fits these bytes")
@@ -149,8 +175,13 @@ def decode_document(data: bytes, name: str) -> Decoded:
     binary = sniff_binary(data)
     if binary:
         raise DecodeError("binary", f"not a text document: {binary}")
-    fmt = sniff_format(data, name)
-    text, encoding = decode_bytes(data, fmt)
+    if data.startswith(_WIDE_BOMS):
+        # UTF-16/32 markup does not look like markup byte-wise: decode first, then sniff the text.
+        text, encoding = decode_bytes(data)
+        fmt = sniff_format(text[:65536].encode("utf-8", errors="replace"), name)
+    else:
+        fmt = sniff_format(data, name)
+        text, encoding = decode_bytes(data, fmt)
     if not text.strip():
         raise DecodeError("empty", "document decodes to whitespace only")
     if text.count("\ufffd") > max(16, len(text) // 20):

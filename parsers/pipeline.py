@@ -29,6 +29,17 @@ _OG_URL = re.compile(
     r"""<(?:meta[^>]+property=["']og:url["'][^>]*content|link[^>]+rel=["']canonical["'][^>]*href)=["']([^"']+)""",
     re.IGNORECASE,
 )
+# Extraction and date search cost seconds per megabyte of HTML; a real article page is well under
+# a million characters once its inline scripts, styles and images are gone. Past this budget a
+# document is rejected as too_large rather than holding a batch for minutes.
+EXTRACT_BUDGET_CHARS = 4_000_000
+# Inline bulk that carries no article text: scripts (but not JSON-LD metadata), styles, SVG, comments, data: URIs.
+_INLINE_BULK = re.compile(
+    r"""<script\b(?![^>]*application/ld\+json)[^>]*>.*?</script\s*>"""
+    r"""|<style\b[^>]*>.*?</style\s*>|<svg\b[^>]*>.*?</svg\s*>|<!--.*?-->"""
+    r"""|(?<=["'(])data:[^"')\s]{256,}""",
+    re.IGNORECASE | re.DOTALL,
+)
 _OG_SITE = re.compile(r"""<meta[^>]+property=["']og:site_name["'][^>]*content=["']([^"']+)""", re.IGNORECASE)
 
 
@@ -87,6 +98,43 @@ def choose_pack(text: str, fmt: str, sidecar: Sidecar | None, packs: PackSet) ->
     return None
 
 
+# libxml2 (under lxml, hence trafilatura) gives up below this depth without XML_PARSE_HUGE.
+MAX_PARSE_DEPTH = 255
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+)
+
+
+def nesting_depth(html: str) -> int:
+    """The deepest element nesting, counted roughly from the tags (only asked when extraction found nothing)."""
+    depth = deepest = 0
+    for closing, name, self_closing in _TAG.findall(html):
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def within_budget(decoded: Decoded) -> Decoded:
+    """The document as extraction sees it: a giant HTML page loses its inline bulk; `DecodeError` if still too big."""
+    if len(decoded.text) <= EXTRACT_BUDGET_CHARS:
+        return decoded
+    text = decoded.text
+    if decoded.format == "html":
+        text = _INLINE_BULK.sub("", text)
+    if len(text) > EXTRACT_BUDGET_CHARS:
+        raise DecodeError(
+            "too_large",
+            f"{len(text):,} characters of {decoded.format}"
+            + (" after removing inline scripts, styles and images" if decoded.format == "html" else "")
+            + f" is over the extraction budget of {EXTRACT_BUDGET_CHARS:,}",
+        )
+    return Decoded(text=text, encoding=decoded.encoding, format=decoded.format)
+
+
 def extract(decoded: Decoded, sidecar: Sidecar | None, packs: PackSet) -> Extraction:
     """Run the format's extractor with the rules of the attributed outlet."""
     pack = choose_pack(decoded.text, decoded.format, sidecar, packs)
@@ -111,9 +159,12 @@ def process_bytes(
     packs = packs or default_packs()
     sha = sha256_bytes(data)
     try:
-        decoded = decode_file_bytes(data, source_path, ctx.max_bytes)
+        decoded = within_budget(decode_file_bytes(data, source_path, ctx.max_bytes))
         extraction = extract(decoded, sidecar, packs)
         if not extraction.text.strip():
+            if decoded.format == "html" and (depth := nesting_depth(decoded.text)) > MAX_PARSE_DEPTH:
+                detail = f"elements nested {depth:,} deep; the HTML parser stops at {MAX_PARSE_DEPTH}"
+                return _reject(source_path, sha, "parse_error", detail, ctx)
             return _reject(source_path, sha, "no_text", f"no article text found in {decoded.format}", ctx)
         meta = normalise(
             extraction, html=decoded.text if decoded.format == "html" else None, sidecar=sidecar, packs=packs
