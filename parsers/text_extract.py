@@ -102,8 +102,24 @@ def _find_roles(texts: list[str], decided: list[bool], pack: RulePack | None) ->
     limit = nonblank[min(len(nonblank) - 1, int(len(nonblank) * HEADER_SHARE))]
     roles: dict[int, str] = {}
 
-    # Headline: the first headline-like line no rule decided.
-    title_i = next((i for i in nonblank if i <= limit and not decided[i] and _headline_like(texts[i])), None)
+    # Headline: the first headline-like line no rule decided, that is not a
+    # breadcrumb ("News > World"), not dated ("March 24, 2023 Special Dispatch"),
+    # and not a masthead (a line printed again in the footer is the site's, not the story's).
+    late = {texts[i].casefold() for i in nonblank if i > limit}
+    title_i = next(
+        (
+            i
+            for i in nonblank
+            if i <= limit
+            and not decided[i]
+            and _headline_like(texts[i])
+            and ">" not in texts[i]
+            and "»" not in texts[i]
+            and not _DATE.search(texts[i])
+            and texts[i].casefold() not in late
+        ),
+        None,
+    )
     if title_i is not None:
         head = texts[title_i].casefold()
         roles[title_i] = "title"
