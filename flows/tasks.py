@@ -13,6 +13,7 @@ from prefect.logging import get_run_logger
 from prefect.task_runners import TaskRunner
 
 from flows.progress import progress
+from flows.salvage import salvage
 from flows.summary import RunSummary
 from parsers.batch import Outcome, WorkItem, parse_batch
 from parsers.discover import DiscoveryStats, batches, discover
@@ -21,6 +22,7 @@ from schemas.models import Article, Duplicate, Reject
 from store.commit import commit, recover
 from store.dedup import Candidate, resolve
 from store.dedup_index import DedupIndex
+from store.faults import crash_point
 from store.ledger import Ledger, LedgerEntry, file_sha256, ledger_table
 from store.staging import RunStaging
 
@@ -78,6 +80,7 @@ def plan_run(raw_dir: Path, out_dir: Path, batch_size: int, max_bytes: int) -> P
 
 @task(name="parse-batch", cache_policy=NO_CACHE)
 def parse_batch_task(raw_dir: str, items: list[WorkItem], ctx: RunContext) -> list[Outcome]:
+    crash_point("parse.batch")
     return parse_batch(raw_dir, items, ctx)
 
 
@@ -129,7 +132,12 @@ def parse_all(runner: TaskRunner, raw_dir: str, plan: Plan, staging: RunStaging,
     progress().start(sum(len(b) for b in plan.batches))
     for future in as_completed(list(futures)):
         number = futures.pop(future)
-        outcomes = future.result()
+        try:
+            outcomes = future.result()
+        except Exception as exc:  # its worker died past Dask's retries: see flows/salvage.py
+            logger.warning("batch %d failed (%s); parsing its files one by one", number, exc)
+            submit = lambda one: runner.submit(parse_batch_task, {"raw_dir": raw_dir, "items": one, "ctx": ctx})  # noqa: E731
+            outcomes = salvage(submit, plan.batches[number], ctx, exc)
         collect(outcomes, number, staging, collected, ctx.run_id)
         logger.info("batch %d: %d documents", number, len(outcomes))
     progress().finish()

@@ -1,11 +1,13 @@
 """Fault injection for crash tests: die by SIGKILL at a named point, the n-th time it is reached.
 
-`PRESSWASH_CRASH_AT=<point>:<n>` (n defaults to 1) arms one point for the
-process. When it is hit the n-th time the process kills its whole process
-group (when it leads one, as a CLI started in its own session does, so the
-Prefect server and Dask workers die with it) or else itself, with SIGKILL:
-no `finally`, no `atexit`, no flush, exactly like `kill -9` or the OOM killer.
-Unset, a point costs one dictionary lookup.
+`PRESSWASH_CRASH_AT=<point>:<n>[:<once-file>]` (n defaults to 1) arms one
+point for the process. When it is hit the n-th time the process kills its
+whole process group (when it leads one, as a CLI started in its own session
+does, so the Prefect server and Dask workers die with it) or else itself,
+with SIGKILL: no `finally`, no `atexit`, no flush, exactly like `kill -9` or
+the OOM killer. With a once-file, only the first process to create that file
+dies (a Dask worker killed once, whose batch is then retried elsewhere).
+Unset, a point costs one environment lookup.
 """
 
 from __future__ import annotations
@@ -18,12 +20,21 @@ ENV = "PRESSWASH_CRASH_AT"
 _hits: dict[str, int] = {}
 
 
-def _armed() -> tuple[str, int] | None:
+def _armed() -> tuple[str, int, str] | None:
     spec = os.environ.get(ENV, "").strip()
     if not spec:
         return None
-    name, _, count = spec.partition(":")
-    return name, int(count) if count.strip().isdigit() else 1
+    name, _, rest = spec.partition(":")
+    count, _, once = rest.partition(":")
+    return name, int(count) if count.strip().isdigit() else 1, once
+
+
+def _first_to_claim(path: str) -> bool:
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    except FileExistsError:
+        return False
+    return True
 
 
 def crash_point(name: str) -> None:
@@ -32,7 +43,7 @@ def crash_point(name: str) -> None:
     if armed is None or armed[0] != name:
         return
     _hits[name] = _hits.get(name, 0) + 1
-    if _hits[name] == armed[1]:
+    if _hits[name] == armed[1] and (not armed[2] or _first_to_claim(armed[2])):
         kill_now()
 
 

@@ -39,3 +39,13 @@ def out_dir_lock(out_dir: Path, wait: bool = False, poll_seconds: float = 0.5) -
         yield
     finally:
         os.close(fd)
+
+
+def probe(out_dir: Path, wait: bool = False, poll_seconds: float = 0.5) -> None:
+    """Fail fast (LockedError) or wait while another run holds OUT_DIR, then let go.
+
+    For a command line to answer before it starts Prefect; the flow still takes the lock itself.
+    """
+    with out_dir_lock(out_dir, wait=wait, poll_seconds=poll_seconds):
+        pass
+

@@ -9,7 +9,7 @@ import pytest
 from store.commit import commit, current_snapshot, recover
 from store.layout import LEDGER, MANIFEST, SNAPSHOTS
 from store.ledger import Ledger, LedgerEntry, file_sha256, ledger_table
-from store.lock import LockedError, out_dir_lock
+from store.lock import LockedError, out_dir_lock, probe
 from store.parquet_io import write_parquet
 
 
@@ -122,3 +122,11 @@ def test_parquet_files_are_zstd_with_statistics(tmp_path: Path) -> None:
     column = meta.row_group(0).column(0)
     assert column.compression == "ZSTD"
     assert column.statistics is not None and column.statistics.has_min_max
+
+
+def test_probe_fails_fast_while_held_and_leaves_the_lock_free(tmp_path: Path) -> None:
+    with out_dir_lock(tmp_path), pytest.raises(LockedError):
+        probe(tmp_path)
+    probe(tmp_path)
+    with out_dir_lock(tmp_path):  # probing did not keep it
+        pass
