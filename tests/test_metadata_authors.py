@@ -94,6 +94,7 @@ def test_generic_byline_shapes(registry: OutletRegistry) -> None:
         ("Science X", [], None),
         ("Follow Us", [], None),
         ("By Any Means Necessary", [], None),
+        ("By Matthew Digby, Minh Do on Monday, November 18th, 2019 at 11:08 a.m.", ["Matthew Digby", "Minh Do"], None),
         ("Von Moritz Bachmann publiziert am 25. September 2018", ["Moritz Bachmann"], None),
         ("By Mike Wall 2019-11-18T20:51:19Z Science & Astronomy", ["Mike Wall"], None),
         ("Follow us on Twitter", [], None),

@@ -184,6 +184,8 @@ def parse_byline(text: str, registry: OutletRegistry) -> Byline:
         if credit and not result.credited_outlet:
             result.credited_outlet = credit
         piece = _ROLE.sub("", piece).strip(" .,:;-–—")
+        # What led into a removed date: "Minh Do on [Monday, November 18th, 2019]".
+        piece = re.sub(r"\s+(?:on|at|in|am|le|el|il|em)$", "", piece, flags=re.IGNORECASE)
         piece = _drop_calendar_tail(piece)
         piece = _undouble(piece)
         piece = _title_case(piece)
