@@ -199,6 +199,7 @@ def _normalise(
         _clean(raw.section)
         or _clean(page.first("article:section", "section", "parsely-section"))
         or _section(jsonld_first(articles, "articleSection"))
+        or (_breadcrumb_section(header) if html is None else None)
     )
     hint = raw.language or page.lang or page.first("og:locale", "language")
     language = detect_language(extraction.text, hint=hint)
@@ -236,6 +237,18 @@ def _story_head(extraction: Extraction, fallback: int) -> list[str]:
     start = max(0, titles[-1] - BEFORE_TITLE) if titles else max(0, (first_body or 0) - BEFORE_BODY)
     end = (first_body if first_body is not None else titles[-1]) + AFTER_BODY
     return _nonempty(d.text for d in lines[start:end])
+
+
+_BREADCRUMB = re.compile(r"^\s*(?:[^\s>»›][^>»›]{0,30}?\s+[>»›]\s+){1,3}(?P<last>[^>»›]{2,40}?)\s*$")
+
+
+def _breadcrumb_section(header: list[str]) -> str | None:
+    """The last crumb of a breadcrumb line above the story ("News >  Nation/World")."""
+    for line in header:
+        match = _BREADCRUMB.match(line)
+        if match and not any(ch.isdigit() for ch in match.group("last")):
+            return _clean(match.group("last"))
+    return None
 
 
 def _key(name: str) -> str:

@@ -229,3 +229,18 @@ def test_dateline_is_not_a_standfirst(packs: PackSet) -> None:
     assert normalise(extraction, html=None, sidecar=None, packs=packs).description is None
     extraction = _text_doc([BODY], description="The two leaders are expected to discuss a peace deal.")
     assert normalise(extraction, html=None, sidecar=None, packs=packs).description is not None
+
+
+def test_breadcrumb_gives_the_section_of_bare_text(packs: PackSet) -> None:
+    lines = ["News >  Nation/World", "", "A headline", BODY]
+    extraction = Extraction(
+        text=BODY,
+        extractor="text/test",
+        lines=[
+            LineDecision(text=lines[0], kept=False, reason="pack:drop"),
+            LineDecision(text="", kept=False, reason="blank"),
+            LineDecision(text=lines[2], kept=False, reason="role:title", role="title"),
+            LineDecision(text=BODY, kept=True, reason="classifier:body"),
+        ],
+    )
+    assert normalise(extraction, html=None, sidecar=None, packs=packs).section == "Nation/World"
