@@ -87,6 +87,9 @@ def test_wire_markers(registry: OutletRegistry) -> None:
     assert wire_origin(["WASHINGTON (AP) — The Senate voted"], registry) == "Associated Press"
     assert wire_origin(["LONDON (Reuters) - Shares fell"], registry) == "Reuters"
     assert wire_origin(["The talks (which began Monday) - and then"], registry) is None
+    assert wire_origin(["LONDON, Nov 19 (Reuters) - Shares fell"], registry) == "Reuters"
+    assert wire_origin(["(CNN)President Donald Trump made a trip"], registry) == "CNN"
+    assert wire_origin(["Prices rose (AP)."], registry) is None
 
 
 def test_credit_lines(registry: OutletRegistry) -> None:

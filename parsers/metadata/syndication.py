@@ -18,8 +18,11 @@ from parsers.metadata.html_meta import jsonld_name
 from parsers.metadata.outlets import OutletRegistry, host_of
 
 # "(AP) —" at the very start of the story, optionally after an all-caps place line.
+# "LONDON, Nov 19 (Reuters) -" carries the day too; CNN glues its marker to the text:
+# "(CNN)President Donald Trump…".
 _WIRE = re.compile(
-    r"^\s*(?:[A-Z][A-Z .,'’\-]{1,40}\s*)?(?:,\s*[A-Za-z.]+\s*)?\((?P<outlet>[^()]{2,40})\)\s*[—–\-:]"
+    r"^\s*(?:[A-Z][A-Z .,'’\-]{1,40}?\s*)?(?:,\s*[A-Za-z]+\.?(?:\s+\d{1,2})?\s*)?"
+    r"\((?P<outlet>[^()]{2,40})\)(?:\s*[—–\-:]|(?=[A-Z]))"
 )
 _CREDIT = re.compile(
     r"\b(?:this\s+(?:article|story|piece|report|post)\s+(?:was\s+|is\s+)?(?:first|originally)\s+"
