@@ -1,7 +1,7 @@
 """Metadata benchmark: publication-date accuracy and coverage, through the ingest code path.
 
     .venv/bin/python benchmarks/dates.py --corpus ../shared/corpora/dates-dev
-    .venv/bin/python benchmarks/dates.py --corpus ../shared/corpora/extraction-dev
+    .venv/bin/python benchmarks/dates.py --corpus ../shared/corpora/extraction-dev   # or .../extraction-dev/html
     .venv/bin/python benchmarks/dates.py --corpus ../shared/corpora/extraction-dev --format text
     .venv/bin/python benchmarks/dates.py --corpus data/raw
 
@@ -51,6 +51,9 @@ def _label(value: object) -> str:
 
 def load_corpus(root: Path, fmt: str = "html") -> list[Doc]:
     """The documents of `root`, whatever its layout (see module docs)."""
+    if not (root / "truth.json").exists() and root.name in {"html", "text"} and (root.parent / "truth.json").exists():
+        # `--corpus CORPUS/html` means the corpus's html pages, with their truth.json URLs.
+        root, fmt = root.parent, root.name
     truth_path = root / "truth.json"
     if truth_path.exists():
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
