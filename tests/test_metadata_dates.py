@@ -156,3 +156,25 @@ def test_more_shapes_in_new_york(text: str, day: date, instant: datetime | None)
 
 def test_ambiguous_numeric_date_is_not_guessed() -> None:
     assert parse_date("03/04/2023") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("25. September 2018", date(2018, 9, 25)),
+        ("17 mars 2023", date(2023, 3, 17)),
+        ("17 de marzo de 2023", date(2023, 3, 17)),
+        ("20 ноября 2019 г.", date(2019, 11, 20)),
+        ("5 mai 2021", date(2021, 5, 5)),
+    ],
+)
+def test_other_languages(text: str, day: date) -> None:
+    found = parse_date(text)
+    assert found is not None and found.day == day
+
+
+def test_other_language_with_local_time() -> None:
+    found = parse_date("25. September 2018 um 14:05", ZoneInfo("Europe/Berlin"))
+    assert found is not None and found.at == datetime(2018, 9, 25, 12, 5, tzinfo=UTC)
+    found = parse_date("17 mars 2023 à 14h05", ZoneInfo("Europe/Paris"))
+    assert found is not None and found.at == datetime(2023, 3, 17, 13, 5, tzinfo=UTC)

@@ -38,7 +38,8 @@ _MONTH_RE = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _WEEKDAY_RE = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _TIME_RE = (
-    r"(?:\s*(?:,|at|@|-|–|—)?\s*(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?(?::(?P<second>\d{2}))?"
+    r"(?:\s*(?:,|at|@|-|–|—|um|à|a\s+las|às|alle|om|в)?\s*(?P<hour>\d{1,2})(?:[:h](?P<minute>\d{2}))?"
+    r"(?::(?P<second>\d{2}))?"
     r"\s*(?P<ampm>a\.?\s?m\.?|p\.?\s?m\.?)?(?:\s*(?P<tz>[A-Z]{1,4}T|UTC|GMT|Z|[+-]\d{2}:?\d{2}))?)?"
 )
 _MDY = re.compile(
@@ -47,6 +48,32 @@ _MDY = re.compile(
 )
 _DMY = re.compile(
     rf"\b{_WEEKDAY_RE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH_RE},?\s+(?P<year>\d{{4}})\b{_TIME_RE}",
+    re.IGNORECASE,
+)
+# Month names of the languages most common in scraped news, in their date forms
+# ("25. September 2018", "17 mars 2023", "17 de marzo de 2023", "20 ноября 2019").
+_INTL_MONTHS = {
+    **dict.fromkeys(["januar", "jänner", "janvier", "janv", "enero", "ene", "janeiro", "gennaio", "januari",
+                     "января", "январь", "styczeń", "stycznia"], 1),
+    **dict.fromkeys(["februar", "février", "févr", "fevr", "febrero", "fevereiro", "febbraio", "februari",
+                     "февраля", "февраль", "lutego"], 2),
+    **dict.fromkeys(["märz", "maerz", "mrz", "mars", "marzo", "março", "maart", "марта", "март", "marca"], 3),
+    **dict.fromkeys(["avril", "avr", "abril", "abr", "aprile", "апреля", "апрель", "kwietnia"], 4),
+    **dict.fromkeys(["mai", "mayo", "maio", "maggio", "mei", "мая", "май", "maja"], 5),
+    **dict.fromkeys(["juni", "juin", "junio", "junho", "giugno", "июня", "июнь", "czerwca"], 6),
+    **dict.fromkeys(["juli", "juillet", "juil", "julio", "julho", "luglio", "июля", "июль", "lipca"], 7),
+    **dict.fromkeys(["août", "aout", "agosto", "ago", "augustus", "августа", "август", "sierpnia"], 8),
+    **dict.fromkeys(["septembre", "septiembre", "setiembre", "setembro", "settembre", "сентября", "сентябрь",
+                     "września"], 9),
+    **dict.fromkeys(["oktober", "okt", "octobre", "octubre", "outubro", "ottobre", "октября", "октябрь",
+                     "października"], 10),
+    **dict.fromkeys(["novembre", "noviembre", "novembro", "ноября", "ноябрь", "listopada"], 11),
+    **dict.fromkeys(["dezember", "dez", "décembre", "déc", "diciembre", "dic", "dezembro", "dicembre",
+                     "декабря", "декабрь", "grudnia"], 12),
+}
+_DMY_INTL = re.compile(
+    r"(?<![\w.])(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?P<month>[^\W\d_]{3,12})\.?,?\s+(?:de\s+|del\s+)?"
+    rf"(?P<year>\d{{4}})\b(?:\s*(?:г\.|года))?{_TIME_RE}",
     re.IGNORECASE,
 )
 _ISO = re.compile(
@@ -181,10 +208,10 @@ def parse_date(text: str | None, local_tz: tzinfo | None = None) -> ParsedDate |
         )
         if built:
             candidates.append((iso.start(), built))
-    for pattern in (_MDY, _DMY):
-        match = pattern.search(text)
+    for pattern in (_MDY, _DMY, _DMY_INTL):
+        match = next((m for m in pattern.finditer(text) if _month(m.group("month"))), None)
         if match:
-            month = _MONTHS.get(match.group("month").lower().rstrip("."))
+            month = _month(match.group("month"))
             if month is None:
                 continue
             clock, offset = _clock(match), _offset(match.group("tz"))
@@ -201,6 +228,11 @@ def parse_date(text: str | None, local_tz: tzinfo | None = None) -> ParsedDate |
     if not candidates:
         return None
     return min(candidates, key=lambda item: item[0])[1]
+
+
+def _month(name: str) -> int | None:
+    key = name.lower().rstrip(".")
+    return _MONTHS.get(key) or _INTL_MONTHS.get(key)
 
 
 def _clock_before(prefix: str) -> tuple[time | None, tzinfo | None]:
@@ -236,6 +268,9 @@ def find_all_dates(text: str) -> list[tuple[int, int]]:
     spans = []
     for pattern in (_MDY, _DMY, _ISO, _NUMERIC):
         spans.extend(m.span() for m in pattern.finditer(text))
+    spans.extend(m.span() for m in _DMY_INTL.finditer(text) if _month(m.group("month")))
+    # The English and international patterns overlap on "17 March 2023"; keep one span.
+    spans = [s for s in set(spans) if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
     return sorted(spans)
 
 
