@@ -231,3 +231,19 @@ def test_detectors() -> None:
     assert not is_dateline("On March 17, 2023 the council met to discuss the budget for next year.")
     assert is_byline("By Lily Kuo Washington Post", None)
     assert not is_byline("By the end of the week, the council had agreed on the budget.", None)
+
+
+def test_shipped_model_loads_offline_and_heuristic_stands_in(tmp_path: Path) -> None:
+    from parsers.classifier import OWN_FEATURES, document_features, heuristic_score, load_model
+
+    model = load_model()
+    assert model is not None and len(model.w1) == len(OWN_FEATURES)
+    assert load_model(tmp_path / "missing.json") is None
+    lines = [
+        "Home",
+        "",
+        "The council approved the budget on Tuesday after a long debate about road repairs in the city.",
+    ]
+    _, feats = document_features(lines)
+    nav, body = (heuristic_score(list(row)) for row in feats.tolist())
+    assert body > 0.5 > nav
