@@ -440,7 +440,9 @@ def heuristic_score(f: list[float]) -> float:
         -2.0
         + 1.2 * get["log_words"]
         + 1.5 * get["sentence_end"]
-        + 3.0 * get["stop_density"]
+        # Stop-word density means nothing on a one- or two-word line ("Home" is a stop word).
+        + 3.0 * get["stop_density"] * (1.0 - get["short_3"])
+        - 1.5 * get["short_1"]
         - 1.5 * get["chrome_short"]
         - 1.0 * get["separators"]
         - 1.0 * get["repeats"]
