@@ -15,7 +15,7 @@ from typing import Any
 _MIN_CHARS = 40
 # py3langid labels a few languages with codes that have no ISO 639-1 form of their own.
 _TO_ISO1 = {"yue": "zh", "zh-tw": "zh", "zh-cn": "zh"}
-_SAMPLE = 5000
+_SAMPLE = 2000
 
 
 @cache
