@@ -105,13 +105,9 @@ def ingest(
 
 def _register_extensions() -> None:
     """Commands that live in their own modules (explain, rules, validate)."""
-    try:
-        from flows import cli_rules
-    except ImportError:  # pragma: no cover - the module ships with presswash
-        return
-    cli_rules.register(app)
-    from flows import cli_validate
+    from flows import cli_rules, cli_validate
 
+    cli_rules.register(app)
     cli_validate.register(app)
 
 
@@ -123,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     from store.lock import LockedError
 
     try:
-        app(args=argv, standalone_mode=False, prog_name="presswash")
+        # With standalone_mode=False click returns a command's typer.Exit code instead of exiting.
+        code = app(args=argv, standalone_mode=False, prog_name="presswash")
     except click_exc.NoArgsIsHelpError as exc:
         typer.echo(exc.ctx.get_help() if exc.ctx else "presswash --help")
         return 0
@@ -148,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         message = " ".join(str(exc).split()) or type(exc).__name__
         typer.echo(f"presswash: failed: {message} (set PRESSWASH_DEBUG=1 for a traceback)", err=True)
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":
