@@ -58,6 +58,7 @@ KILL_POINTS = [
 ]
 # Killed once after the commit's marker, then killed again inside the recovery that completes it.
 CHAINED = [("commit.ready", 1), ("recover.swapped", 1)]
+PAST_THE_COMMIT_POINT = {"commit.swapped", "commit.staging_removed", "prune.removed", "recover.swapped"}
 CLI_KILLS = [("staging.pending", 2), ("dedup.resolved", 1), ("commit.add", 2)]
 
 # Prefect's temporary server gives up after 20 s by default; a loaded CI box can need longer.
@@ -195,6 +196,9 @@ def test_kill_leaves_before_or_after_and_rerun_completes(crashed: dict[str, Any]
         saved = base / f"s{k:02d}-killed{j}"
         state = dataset_state(saved)
         assert state in (crashed["before"], crashed["after"]), scenario["kills"][j]
+        # And the right one of the two: only a kill after the swap of `_state/current` shows the run.
+        expected = "after" if scenario["kills"][j][0] in PAST_THE_COMMIT_POINT else "before"
+        assert state == crashed[expected], (scenario["kills"][j], expected)
         # Readers see a consistent dataset even with the unfinished run's leftovers in _state/.
         report = validate(saved, allow_leftovers=True)
         assert report.ok, report.problems
