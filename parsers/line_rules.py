@@ -141,14 +141,17 @@ def _compiled(pack: RulePack) -> dict[str, _Compiled]:
     return entry[1]
 
 
-def apply_line_rules(lines: Sequence[str], packs: Sequence[RulePack]) -> list[RuleHit | None]:
+def apply_line_rules(
+    lines: Sequence[str], packs: Sequence[RulePack], squashed: bool = False
+) -> list[RuleHit | None]:
     """One verdict per line (`None` = no rule decided; the classifier decides).
 
     `packs` is ordered strongest first (outlet pack, then generic), as returned by
-    `PackSet.applicable`. Blank lines are never matched.
+    `PackSet.applicable`. Blank lines are never matched. `squashed=True` says the
+    lines are already whitespace-normalised (the text path squashes once for all stages).
     """
     hits: list[RuleHit | None] = [None] * len(lines)
-    stripped = [" ".join(line.split()) for line in lines]
+    stripped = list(lines) if squashed else [" ".join(line.split()) for line in lines]
     # Cumulative characters, so a generic cut_from can check it is past the middle.
     total = sum(len(s) for s in stripped) or 1
     before: list[int] = []

@@ -133,7 +133,7 @@ def _normalise(
     # often names the wire whose story this is, so it attributes only without one.
     claims = site_names or publishers
     recognised = extraction.outlet_hint
-    if recognised is None and html is None:
+    if recognised is None and html is None and not extraction.unrecognised:
         pack = packs.recognise(all_lines)
         recognised = pack.outlet if pack else None
 

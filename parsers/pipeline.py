@@ -140,7 +140,11 @@ def extract(decoded: Decoded, sidecar: Sidecar | None, packs: PackSet) -> Extrac
     pack = choose_pack(decoded.text, decoded.format, sidecar, packs)
     if decoded.format == "html":
         return extract_html(decoded.text, packs, pack, sidecar.url if sidecar else None)
-    return extract_text(decoded.text, packs, pack)
+    extraction = extract_text(decoded.text, packs, pack)
+    # Without a pack, `choose_pack` ended by trying every pack's recognise lines on
+    # exactly these lines: say so, so normalisation does not scan them a second time.
+    extraction.unrecognised = pack is None
+    return extraction
 
 
 def _reject(source_path: str, sha: str | None, reason: str, detail: str, ctx: RunContext) -> Reject:

@@ -264,7 +264,7 @@ def decide_lines(
     """
     texts = [squash(line) for line in raw_lines]
     applicable = [pack, packs.generic] if pack is not None else [packs.generic]
-    hits: list[RuleHit | None] = apply_line_rules(texts, applicable)
+    hits: list[RuleHit | None] = apply_line_rules(texts, applicable, squashed=True)
     roles = _find_roles(texts, [h is not None for h in hits], pack)
     repeats = _repeats(texts)
     scores = score_lines(texts, model or load_model(), headline_anchor(roles), squashed=True)

@@ -62,6 +62,9 @@ class Extraction:
     meta: RawMetadata = field(default_factory=RawMetadata)
     lines: list[LineDecision] = field(default_factory=list)
     outlet_hint: str | None = None
+    # True when the rule packs' `recognise` lines were already tried on these lines and
+    # matched none (the pipeline does so to pick the pack), so `normalise` need not again.
+    unrecognised: bool = False
 
 
 @dataclass
