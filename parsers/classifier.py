@@ -201,10 +201,19 @@ def document_features(
     n = len(texts)
     if n == 0:
         return idx, np.zeros((0, len(OWN_FEATURES)))
-    lowered = [t.lower() for t in texts]
+    # Whole-document passes where a signal allows it: squashed lines hold no newline,
+    # so the lines joined by "\n" are scanned (and lowercased) once instead of once
+    # per line, and per-character counts become numpy sums per line.
+    joined = "\n".join(texts)
+    joined_lower = joined.lower()
+    lowered = joined_lower.split("\n")
     tokens_per_line = [_WORD.findall(t) for t in lowered]
     stop = document_stopwords([tok for toks in tokens_per_line[:400] for tok in toks])
     counts = Counter(lowered)
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])  # offset of each line in `joined`
+    # Lowercasing can change a line's length ("İ" -> "i̇"): the lowered text has its own offsets.
+    starts_lower = starts if len(joined_lower) == len(joined) else np.cumsum([0] + [len(t) + 1 for t in lowered[:-1]])
+    chars = _char_counts(joined, starts)
 
     # Blocks: runs of consecutive non-blank raw lines.
     block_of: list[int] = []
@@ -221,13 +230,16 @@ def document_features(
     blank_after = [1.0 if i == last or not lines[i + 1] else 0.0 for i in idx]
 
     lengths = np.fromiter(map(len, texts), dtype=float, count=n)
-    words = np.array(
-        [
-            max(len(toks), len(t) // 3) if _UNSPACED.search(t) else len(toks)
-            for toks, t in zip(tokens_per_line, texts, strict=True)
-        ],
-        dtype=float,
-    )
+    if _UNSPACED.search(joined):
+        words = np.array(
+            [
+                max(len(toks), len(t) // 3) if _UNSPACED.search(t) else len(toks)
+                for toks, t in zip(tokens_per_line, texts, strict=True)
+            ],
+            dtype=float,
+        )
+    else:
+        words = np.fromiter(map(len, tokens_per_line), dtype=float, count=n)
     safe_words = np.maximum(words, 1.0)
     sentence = np.array([1.0 if _SENTENCE_END.search(t) else 0.0 for t in texts])
     # Set intersections count distinct words, which is what these signals need
@@ -235,16 +247,23 @@ def document_features(
     stops = np.array([len(stop.intersection(toks)) for toks in tokens_per_line], dtype=float)
     stop_density = np.where(words > 0, stops / safe_words, 0.0)
     logw = np.log1p(words)
-    chrome = np.array(
-        [
-            len(_CHROME_TOKENS.intersection(toks)) + len(_CHROME_PHRASE_RE.findall(low))
-            for toks, low in zip(tokens_per_line, lowered, strict=True)
-        ],
-        dtype=float,
-    )
-    digits = np.array([sum(map(str.isdigit, toks)) for toks in tokens_per_line], dtype=float)
-    caps = np.array([len(_CAPITALISED.findall(t)) / (t.count(" ") + 1) for t in texts])
-    separators = np.minimum(np.array([len(_SEPARATORS.findall(t)) + t.count(" - ") for t in texts], dtype=float), 3) / 3
+    # Chrome phrases never span a newline, so one scan of the document finds, line by line,
+    # the same matches as one scan per line.
+    phrases = _per_line(_CHROME_PHRASE_RE, joined_lower, starts_lower, n)
+    chrome = np.array([len(_CHROME_TOKENS.intersection(toks)) for toks in tokens_per_line], dtype=float) + phrases
+    if joined.isascii():
+        # Only ASCII digits are digits here: the lines with a digit token are among the few with a digit.
+        digits = np.zeros(n)
+        for j in np.flatnonzero(_per_line(_ASCII_DIGIT, joined, starts, n)).tolist():
+            digits[j] = sum(map(str.isdigit, tokens_per_line[j]))
+    else:
+        digits = np.array([sum(map(str.isdigit, toks)) for toks in tokens_per_line], dtype=float)
+    caps = chars["capitals"] / (chars["spaces"] + 1)
+    dashes = np.zeros(n)
+    if " - " in joined:
+        for j in np.flatnonzero(_per_line(_SPACED_DASH, joined, starts, n)).tolist():
+            dashes[j] = texts[j].count(" - ")  # str.count does not count overlapping " - - "
+    separators = np.minimum(chars["separators"] + dashes, 3) / 3
     # Topic: share of the headline's content words a line repeats. The story
     # talks about its headline; teasers, menus and comments mostly do not.
     headline_words = (
@@ -270,8 +289,8 @@ def document_features(
         "log_words": logw,
         "log_chars": np.log1p(lengths),
         "sentence_end": sentence,
-        "colon_end": np.array([1.0 if t[-1] == ":" else 0.0 for t in texts]),
-        "commas_per_word": np.array([t.count(",") for t in texts], dtype=float) / safe_words,
+        "colon_end": chars["colon_end"],
+        "commas_per_word": chars["commas"] / safe_words,
         "cap_ratio": caps,
         "all_caps": np.array([1.0 if len(t) > 3 and t.isupper() else 0.0 for t in texts]),
         "digit_ratio": digits / safe_words,
@@ -302,6 +321,61 @@ def document_features(
         "ctx6_headline_overlap": _window_means(topic, 6),
     }
     return idx, np.column_stack([columns[name] for name in OWN_FEATURES])
+
+
+_ASCII_DIGIT = re.compile("[0-9]")
+_SPACED_DASH = re.compile(" - ")
+# Per code point, which character classes the line signals count: one gather over a
+# document's code points replaces a comparison per class (np.isin alone cost more than
+# the per-line regexes it replaced).
+_CAPITAL, _SEPARATOR, _SPACE, _COMMA, _NEWLINE, _COLON = 1, 2, 4, 8, 16, 32
+
+
+@cache
+def _char_classes() -> np.ndarray:
+    table = np.zeros(0x110000, dtype=np.uint8)
+    # The `_CAPITALISED` class: Latin (with accents), Greek and Cyrillic capitals.
+    for lo, hi in ((0x41, 0x5A), (0xC0, 0xD6), (0xD8, 0xDE), (0x391, 0x3A9), (0x410, 0x42F), (0x401, 0x401)):
+        table[lo : hi + 1] |= _CAPITAL
+    for ch in "|>»•·/":  # `_SEPARATORS`
+        table[ord(ch)] |= _SEPARATOR
+    table[ord(" ")] |= _SPACE
+    table[ord(",")] |= _COMMA
+    table[ord("\n")] |= _NEWLINE
+    table[ord(":")] |= _COLON
+    return table
+
+
+def _per_line(pattern: re.Pattern[str], joined: str, starts: np.ndarray, n: int) -> np.ndarray:
+    """How many matches of `pattern` (never spanning a newline) each line of `joined` holds."""
+    offsets = [m.start() for m in pattern.finditer(joined)]
+    if not offsets:
+        return np.zeros(n)
+    return np.bincount(np.searchsorted(starts, offsets, side="right") - 1, minlength=n).astype(float)
+
+
+def _char_counts(joined: str, starts: np.ndarray) -> dict[str, np.ndarray]:
+    """Per line of `joined` (lines split by "\\n", starting at `starts`): spaces, commas,
+    separator characters, capitalised words (`_CAPITALISED`: a capital at the line start
+    or after a space), and whether the line ends with ":"; numpy passes over the code points."""
+    cp = np.frombuffer(joined.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+    flags = _char_classes()[cp]
+    after = np.empty(len(cp), dtype=np.uint8)
+    after[0] = _CAPITAL
+    # A capital counts after a space or a newline (the start of a line).
+    after[1:] = ((flags[:-1] & (_SPACE | _NEWLINE)) != 0) * np.uint8(_CAPITAL)
+
+    def per_line(mask: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(mask, starts, dtype=np.intp).astype(float)
+
+    ends = np.append(starts[1:] - 2, len(cp) - 1)
+    return {
+        "spaces": per_line((flags & _SPACE) != 0),
+        "commas": per_line((flags & _COMMA) != 0),
+        "separators": per_line((flags & _SEPARATOR) != 0),
+        "capitals": per_line((flags & after) != 0),
+        "colon_end": ((flags[ends] & _COLON) != 0).astype(float),
+    }
 
 
 def _window_means(values: np.ndarray, k: int) -> np.ndarray:
