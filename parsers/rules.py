@@ -197,6 +197,8 @@ class PackSet:
     def recognise(self, lines: Iterable[str]) -> RulePack | None:
         """The pack recognised by the earliest line that matches any pack's `recognise` rule."""
         exact, patterns = self._recognisers
+        if not exact and not patterns:
+            return None  # no outlet packs (the benchmark corpus): nothing to squash lines for
         for text in lines:
             if (pack := exact.get(_squash(text))) is not None:
                 return pack

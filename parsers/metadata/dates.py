@@ -357,9 +357,13 @@ def _numeric(match: re.Match[str], local_tz: tzinfo | None) -> ParsedDate | None
     clock = _clock(match) if match.group("hour") else None
     return _build(year, month, day, clock, _offset(match.group("tz")), local_tz)
 
+_YEAR_DIGITS = re.compile(r"\d{4}")
+
 
 def find_all_dates(text: str) -> list[tuple[int, int]]:
     """Spans of every date expression in `text` (used to judge whether a line is a dateline)."""
+    if not _YEAR_DIGITS.search(text):
+        return []  # every pattern below has a four-digit year; most lines have none
     spans = []
     for pattern in (_MDY, _DMY, _ISO, _NUMERIC):
         spans.extend(m.span() for m in pattern.finditer(text))

@@ -34,6 +34,8 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 
+_CREDIT_WORD = re.compile(r"first|originally|republished|reprinted", re.IGNORECASE)
+
 
 def wire_origin(lines: Iterable[str], registry: OutletRegistry, limit: int = 8) -> str | None:
     """The outlet named by a wire dateline among the first `limit` non-empty lines."""
@@ -54,6 +56,11 @@ def wire_origin(lines: Iterable[str], registry: OutletRegistry, limit: int = 8) 
 
 def credit_origin(lines: Iterable[str], registry: OutletRegistry) -> str | None:
     """The outlet named by a "first published in X" credit line, anywhere in the text."""
+    lines = list(lines)
+    # Every credit names how it ran ("first", "originally", "republished", "reprinted"):
+    # one scan of the document rules out the usual page, which has none of them.
+    if not _CREDIT_WORD.search("\n".join(lines)):
+        return None
     for line in lines:
         if len(line) > 300:
             continue
