@@ -127,7 +127,36 @@ def _combine(patterns: list[str]) -> re.Pattern[str] | None:
         return re.compile("")
 
 
+class _Either:
+    """Could any `keep` or `drop` matcher of a pack match a line? One exact lookup and at most
+    two regex scans answer for both lists, so the usual line (no rule fires) skips the
+    four scans of asking each list; a "maybe" still asks each list in order."""
+
+    def __init__(self, keep: _Compiled, drop: _Compiled) -> None:
+        self.exact = frozenset(keep.exact) | frozenset(drop.exact)
+        regexes = [m.regex for c in (keep, drop) for _, m, _ in c.regexes if m.regex]
+        self.any_start = _combine([r for r in regexes if _anchored(r)])
+        self.any_inside = _combine([r for r in regexes if not _anchored(r)])
+
+    def may_match(self, text: str) -> bool:
+        return (
+            text in self.exact
+            or (self.any_start is not None and self.any_start.match(text) is not None)
+            or (self.any_inside is not None and self.any_inside.search(text) is not None)
+        )
+
+
 _CACHE: dict[int, tuple[RulePack, dict[str, _Compiled]]] = {}
+_EITHER: dict[int, tuple[RulePack, _Either]] = {}
+
+
+def _either(pack: RulePack) -> _Either:
+    entry = _EITHER.get(id(pack))
+    if entry is None or entry[0] is not pack:
+        kinds = _compiled(pack)
+        entry = (pack, _Either(kinds["keep"], kinds["drop"]))
+        _EITHER[id(pack)] = entry
+    return entry[1]
 
 
 def _compiled(pack: RulePack) -> dict[str, _Compiled]:
@@ -196,13 +225,20 @@ def apply_line_rules(
     first = next((i for i, text in enumerate(stripped) if text), -1)
     # Matcher tables hoisted out of the line loop; empty ones skipped (hot path).
     tables = [
-        (pack, _compiled(pack)["keep"] if pack.keep else None, _compiled(pack)["drop"] if pack.drop else None)
+        (
+            pack,
+            _compiled(pack)["keep"] if pack.keep else None,
+            _compiled(pack)["drop"] if pack.drop else None,
+            _either(pack),
+        )
         for pack in packs
     ]
     for i, text in enumerate(stripped):
         if not text:
             continue
-        for pack, keeps, drops in tables:
+        for pack, keeps, drops, either in tables:
+            if not either.may_match(text):
+                continue
             if keeps is not None:
                 keep = keeps.first(text, i == first)
                 if keep is not None:
