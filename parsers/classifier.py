@@ -114,7 +114,9 @@ def document_stopwords(tokens: Sequence[str]) -> frozenset[str]:
     index = _stopword_index()
     # Each distinct token of the first few hundred votes once: enough to tell
     # languages apart, and cheap (Counter over a chain runs in C; once per document).
-    counts: Counter[int] = Counter(itertools.chain.from_iterable(index.get(tok, ()) for tok in set(tokens[:600])))
+    counts: Counter[int] = Counter(
+        itertools.chain.from_iterable(map(index.get, set(tokens[:600]), itertools.repeat(())))
+    )
     if not counts:
         return _stoplist_by_index(-1)
     return _stoplist_by_index(counts.most_common(1)[0][0])
@@ -176,6 +178,13 @@ OWN_FEATURES = [
     "headline_overlap",
     "ctx6_headline_overlap",
 ]
+
+
+def squash_lines(lines: Sequence[str]) -> list[str]:
+    """`squash` of every line; an all-ASCII document (most) skips the per-line invisible-character test."""
+    if all(map(str.isascii, lines)):
+        return [" ".join(line.split()) for line in lines]
+    return [squash(line) for line in lines]
 
 
 def squash(text: str) -> str:

@@ -32,7 +32,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from parsers.classifier import OWN_FEATURES, Model, load_model, score_lines, squash
+from parsers.classifier import OWN_FEATURES, Model, load_model, score_lines, squash, squash_lines
 from parsers.line_rules import KEEP, RuleHit, apply_line_rules
 from parsers.rules import PackSet, RulePack
 from parsers.types import Extraction, LineDecision, RawMetadata
@@ -262,7 +262,7 @@ def decide_lines(
 
     `model` overrides the shipped classifier (cross-validation in the benchmarks).
     """
-    texts = [squash(line) for line in raw_lines]
+    texts = squash_lines(raw_lines)
     applicable = [pack, packs.generic] if pack is not None else [packs.generic]
     hits: list[RuleHit | None] = apply_line_rules(texts, applicable, squashed=True)
     roles = _find_roles(texts, [h is not None for h in hits], pack)
