@@ -80,6 +80,10 @@ def ingest(
     """Ingest every new document under RAW_DIR into the Parquet dataset at --out."""
     _check_dirs(raw_dir, out)
     out.mkdir(parents=True, exist_ok=True)
+    from store.lock import probe
+
+    # Answer "another run is writing" in one line before paying for Prefect's start-up.
+    probe(out, wait=wait)
     from flows.runtime import embedded_prefect
 
     with embedded_prefect():
