@@ -192,14 +192,15 @@ def apply_line_rules(
     # Regions first (weaker than line rules of a stronger pack, applied in reverse
     # strength so the stronger pack overwrites).
     for pack in reversed(packs):
+        generic = pack.outlet == GENERIC
         if pack.cut_from:
+            cut_from = _compiled(pack)["cut_from"]
             for i, text in enumerate(stripped):
-                if not text:
+                # A generic marker in the first half is ignored: no need to match it there.
+                if not text or (generic and before[i] < total / 2):
                     continue
-                matcher = _compiled(pack)["cut_from"].first(text)
+                matcher = cut_from.first(text)
                 if matcher is None:
-                    continue
-                if pack.outlet == GENERIC and before[i] < total / 2:
                     continue
                 hit = RuleHit(DROP, rule_reason(pack, "cut_from", matcher))
                 for j in range(i, len(lines)):
@@ -207,14 +208,17 @@ def apply_line_rules(
                         hits[j] = hit
                 break
         if pack.cut_until:
+            cut_until = _compiled(pack)["cut_until"]
             for i, text in enumerate(stripped):
+                # Past the middle a generic marker would end the search without a cut
+                # (and `before` only grows): stop matching there.
+                if generic and before[i] > total / 2:
+                    break
                 if not text:
                     continue
-                matcher = _compiled(pack)["cut_until"].first(text)
+                matcher = cut_until.first(text)
                 if matcher is None:
                     continue
-                if pack.outlet == GENERIC and before[i] > total / 2:
-                    break
                 hit = RuleHit(DROP, rule_reason(pack, "cut_until", matcher))
                 for j in range(i + 1):
                     if stripped[j]:

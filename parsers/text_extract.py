@@ -128,7 +128,8 @@ def _find_roles(texts: list[str], decided: list[bool], pack: RulePack | None) ->
             if i > limit or i == title_i or decided[i]:
                 continue
             other = texts[i].casefold()
-            if len(other.split()) >= 3 and (other == head or head.startswith(other) or other.startswith(head)):
+            # The string comparisons first: they rule out nearly every line.
+            if (other == head or head.startswith(other) or other.startswith(head)) and len(other.split()) >= 3:
                 roles[i] = "title"
         last_title = max(i for i, r in roles.items() if r == "title")
         # Standfirst: the next line, sentence-like, straight under the headline.
@@ -313,7 +314,7 @@ def join_body(decisions: Sequence[LineDecision]) -> str:
     In a page dump every line is a rendered block (paragraph, heading, list
     item), so each kept line is its own paragraph.
     """
-    return "\n\n".join(squash(d.text) for d in decisions if d.kept and d.text.strip())
+    return "\n\n".join(squash_lines([d.text for d in decisions if d.kept and d.text.strip()]))
 
 
 def extract_text(text: str, packs: PackSet, pack: RulePack | None) -> Extraction:
