@@ -10,6 +10,8 @@ the copy is attributed to: a Bloomberg story on bloomberg.com is not a reprint.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -58,10 +60,11 @@ def credit_origin(lines: Iterable[str], registry: OutletRegistry) -> str | None:
     """The outlet named by a "first published in X" credit line, anywhere in the text."""
     lines = list(lines)
     # Every credit names how it ran ("first", "originally", "republished", "reprinted"):
-    # one scan of the document rules out the usual page, which has none of them.
-    if not _CREDIT_WORD.search("\n".join(lines)):
-        return None
-    for line in lines:
+    # one scan of the document finds the few lines that can hold one (in order).
+    joined = "\n".join(lines)
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    candidates = sorted({bisect.bisect_right(starts, m.start()) - 1 for m in _CREDIT_WORD.finditer(joined)})
+    for line in (lines[i] for i in candidates):
         if len(line) > 300:
             continue
         match = _CREDIT.search(line)
