@@ -288,14 +288,14 @@ def document_features(
     if joined.isascii():
         # Only ASCII digits are digits here: the lines with a digit token are among the few with a digit.
         digits = np.zeros(n)
-        for j in np.flatnonzero(_per_line(_ASCII_DIGIT, joined, starts, n)).tolist():
+        for j in np.flatnonzero(chars["digit_lines"]).tolist():
             digits[j] = sum(map(str.isdigit, tokens_per_line[j]))
     else:
         digits = np.array([sum(map(str.isdigit, toks)) for toks in tokens_per_line], dtype=float)
     caps = chars["capitals"] / (chars["spaces"] + 1)
     dashes = np.zeros(n)
-    if " - " in joined:
-        for j in np.flatnonzero(_per_line(_SPACED_DASH, joined, starts, n)).tolist():
+    if chars["dash_lines"].any():
+        for j in np.flatnonzero(chars["dash_lines"]).tolist():
             dashes[j] = texts[j].count(" - ")  # str.count does not count overlapping " - - "
     separators = np.minimum(chars["separators"] + dashes, 3) / 3
     # Topic: share of the headline's content words a line repeats. The story
@@ -319,6 +319,8 @@ def document_features(
     else:
         below = np.where(np.asarray(idx) > anchor, 1.0, -1.0)
         from_anchor = np.log1p(np.abs(position - anchor_j))
+    ctx2 = _window_means_rows([logw, sentence], 2)
+    ctx6 = _window_means_rows([logw, sentence, stop_density, topic], 6)
     columns = {
         "log_words": logw,
         "log_chars": np.log1p(lengths),
@@ -340,11 +342,11 @@ def document_features(
         "repeats": np.log(np.array([counts[low] for low in lowered], dtype=float)),
         "pos_line": position / n,
         "pos_chars": chars_before / (lengths.sum() or 1.0),
-        "ctx2_words": _window_means(logw, 2),
-        "ctx2_sentence": _window_means(sentence, 2),
-        "ctx6_words": _window_means(logw, 6),
-        "ctx6_sentence": _window_means(sentence, 6),
-        "ctx6_stop": _window_means(stop_density, 6),
+        "ctx2_words": ctx2[0],
+        "ctx2_sentence": ctx2[1],
+        "ctx6_words": ctx6[0],
+        "ctx6_sentence": ctx6[1],
+        "ctx6_stop": ctx6[2],
         "short_1": (words <= 1).astype(float),
         "short_3": (words <= 3).astype(float),
         "long_15": (words >= 15).astype(float),
@@ -352,18 +354,16 @@ def document_features(
         "below_headline": below,
         "log_lines_from_headline": from_anchor,
         "headline_overlap": topic,
-        "ctx6_headline_overlap": _window_means(topic, 6),
+        "ctx6_headline_overlap": ctx6[3],
     }
     return idx, np.column_stack([columns[name] for name in OWN_FEATURES])
 
 
 # From a line's first digit to its end: one match per line that has a digit.
-_ASCII_DIGIT = re.compile("[0-9][^\n]*")
-_SPACED_DASH = re.compile(" - ")
 # Per code point, which character classes the line signals count: one gather over a
 # document's code points replaces a comparison per class (np.isin alone cost more than
 # the per-line regexes it replaced).
-_CAPITAL, _SEPARATOR, _SPACE, _COMMA, _NEWLINE, _COLON, _UNSPACED_CHAR = 1, 2, 4, 8, 16, 32, 64
+_CAPITAL, _SEPARATOR, _SPACE, _COMMA, _NEWLINE, _COLON, _UNSPACED_CHAR, _DIGIT = 1, 2, 4, 8, 16, 32, 64, 128
 
 
 @cache
@@ -378,17 +378,10 @@ def _char_classes() -> np.ndarray:
     table[ord(",")] |= _COMMA
     table[ord("\n")] |= _NEWLINE
     table[ord(":")] |= _COLON
+    table[ord("0") : ord("9") + 1] |= _DIGIT
     for lo, hi in ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xF900, 0xFAFF), (0x0E00, 0x0E7F)):  # `_UNSPACED`
         table[lo : hi + 1] |= _UNSPACED_CHAR
     return table
-
-
-def _per_line(pattern: re.Pattern[str], joined: str, starts: np.ndarray, n: int) -> np.ndarray:
-    """How many matches of `pattern` (never spanning a newline) each line of `joined` holds."""
-    offsets = [m.start() for m in pattern.finditer(joined)]
-    if not offsets:
-        return np.zeros(n)
-    return np.bincount(np.searchsorted(starts, offsets, side="right") - 1, minlength=n).astype(float)
 
 
 def _phrase_counts(joined_lower: str, starts: list[int], lowered: list[str]) -> np.ndarray:
@@ -426,6 +419,8 @@ def _char_counts(cp: np.ndarray, starts: np.ndarray) -> dict[str, Any]:
         return np.add.reduceat(mask, starts, dtype=np.intp).astype(float)
 
     ends = np.append(starts[1:] - 2, len(cp) - 1)
+    dash = np.zeros(len(cp), dtype=bool)
+    dash[:-2] = (cp[:-2] == 32) & (cp[1:-1] == 45) & (cp[2:] == 32)
     return {
         "spaces": per_line((flags & _SPACE) != 0),
         "commas": per_line((flags & _COMMA) != 0),
@@ -433,7 +428,20 @@ def _char_counts(cp: np.ndarray, starts: np.ndarray) -> dict[str, Any]:
         "capitals": per_line((flags & after) != 0),
         "colon_end": ((flags[ends] & _COLON) != 0).astype(float),
         "unspaced": bool((flags & _UNSPACED_CHAR).any()),
+        "digit_lines": per_line((flags & _DIGIT) != 0),  # ASCII digits
+        "dash_lines": per_line(dash),  # " - " (overlapping ones too: callers count them exactly)
     }
+
+
+def _window_means_rows(rows: list[np.ndarray], k: int) -> np.ndarray:
+    """`_window_means` of several columns at once (row by row the same additions, so the same floats)."""
+    v = np.array(rows, dtype=float)
+    n = v.shape[1]
+    pre = np.concatenate((np.zeros((len(v), 1)), np.cumsum(v, axis=1)), axis=1)
+    j = np.arange(n)
+    lo, hi = np.maximum(j - k, 0), np.minimum(j + k + 1, n)
+    count = hi - lo - 1
+    return np.where(count > 0, (pre[:, hi] - pre[:, lo] - v) / np.maximum(count, 1), 0.0)
 
 
 def _window_means(values: np.ndarray, k: int) -> np.ndarray:
