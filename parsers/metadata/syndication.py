@@ -10,8 +10,6 @@ the copy is attributed to: a Bloomberg story on bloomberg.com is not a reprint.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -36,8 +34,6 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 
-_CREDIT_WORD = re.compile(r"first|originally|republished|reprinted", re.IGNORECASE)
-
 
 def wire_origin(lines: Iterable[str], registry: OutletRegistry, limit: int = 8) -> str | None:
     """The outlet named by a wire dateline among the first `limit` non-empty lines."""
@@ -58,13 +54,7 @@ def wire_origin(lines: Iterable[str], registry: OutletRegistry, limit: int = 8) 
 
 def credit_origin(lines: Iterable[str], registry: OutletRegistry) -> str | None:
     """The outlet named by a "first published in X" credit line, anywhere in the text."""
-    lines = list(lines)
-    # Every credit names how it ran ("first", "originally", "republished", "reprinted"):
-    # one scan of the document finds the few lines that can hold one (in order).
-    joined = "\n".join(lines)
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
-    candidates = sorted({bisect.bisect_right(starts, m.start()) - 1 for m in _CREDIT_WORD.finditer(joined)})
-    for line in (lines[i] for i in candidates):
+    for line in lines:
         if len(line) > 300:
             continue
         match = _CREDIT.search(line)
