@@ -9,6 +9,7 @@ trust.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 from typing import Any
 
@@ -40,8 +41,8 @@ def _identifier() -> Any:
         state after a byte is the longest suffix of the input that is a trie node, at most
         `_DFA_DEPTH` bytes long, so it is the state reached from the root by reading only
         the last `_DFA_DEPTH` bytes: that many vectorised lookups over all positions at once.
-        Features are listed in order of first occurrence, the order of the library's
-        Counter, so `_sparse_score` sums in the same order and gives the same floats.
+        The features are then counted by a Counter in text order, as the library does, so
+        `_sparse_score` sums in the same order and gives the same floats.
         """
 
         def _raw_score(self, text: Any) -> Any:
@@ -59,10 +60,8 @@ def _identifier() -> Any:
             feats = feats[feats >= 0]
             if not len(feats):
                 return super()._raw_score(b"")
-            keys, first, counts = np.unique(feats, return_index=True, return_counts=True)
-            order = np.argsort(first, kind="stable")
-            visits = dict(zip(keys[order].tolist(), counts[order].tolist(), strict=True))
-            return self._sparse_score(visits, self.nb_ptc)
+            # A Counter over the features in text order, as the library builds it.
+            return self._sparse_score(Counter(feats.tolist()), self.nb_ptc)
 
     # norm_probs gives a 0..1 confidence we can compare with the declared language.
     return _Vectorised.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
