@@ -426,8 +426,10 @@ def _dates(
     # guesses from anywhere in the page (asset names, copyright years, sidebars).
     if best is None and html:
         best = _first_plausible([_htmldate(html, url, fetched_at, extensive=False)], fetched_at)
+    # The header's datelines, parsed once for both uses below.
+    header_dates = list(date_rules.dateline_dates(header, tz))
     if best is None:
-        for found in date_rules.dateline_dates(header, tz):
+        for found in header_dates:
             if date_rules.plausible(found.get("published"), fetched_at):
                 best = found["published"]
                 updated.append(found.get("updated"))
@@ -438,7 +440,7 @@ def _dates(
         )
     elif best is None:
         best = _first_plausible([parse(raw.published)], fetched_at)
-    for found in date_rules.dateline_dates(header, tz):
+    for found in header_dates:
         updated.append(found.get("updated"))
     if best is not None and tz is None and best.written_utc:
         # Only a UTC-written instant needs the publisher's zone (and the page scan is not free).
