@@ -13,6 +13,7 @@ that it is unique), then runs the real CLI, Prefect start-up included, with
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -64,10 +65,8 @@ class TreeMemory:
                 procs = [self.root, *self.root.children(recursive=True)]
                 total = 0
                 for proc in procs:
-                    try:
+                    with contextlib.suppress(psutil.Error):  # a child may exit between listing and reading
                         total += proc.memory_info().rss
-                    except psutil.Error:
-                        pass
                 self.peak = max(self.peak, total)
             except psutil.Error:
                 return
