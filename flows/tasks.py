@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -136,7 +137,10 @@ def parse_all(runner: TaskRunner, raw_dir: str, plan: Plan, staging: RunStaging,
             outcomes = future.result()
         except Exception as exc:  # its worker died past Dask's retries: see flows/salvage.py
             logger.warning("batch %d failed (%s); parsing its files one by one", number, exc)
-            submit = lambda one: runner.submit(parse_batch_task, {"raw_dir": raw_dir, "items": one, "ctx": ctx})  # noqa: E731
+
+            def submit(one: list[WorkItem]) -> Any:
+                return runner.submit(parse_batch_task, {"raw_dir": raw_dir, "items": one, "ctx": ctx})
+
             outcomes = salvage(submit, plan.batches[number], ctx, exc)
         collect(outcomes, number, staging, collected, ctx.run_id)
         logger.info("batch %d: %d documents", number, len(outcomes))
