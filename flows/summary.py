@@ -26,6 +26,7 @@ class RunSummary:
     with_date: int = 0
     ignored_files: int = 0
     symlinks_skipped: int = 0
+    unreadable_dirs: list[str] = field(default_factory=list)
     sidecar_warnings: int = 0
     recovered_runs: list[str] = field(default_factory=list)
     wall_seconds: float = 0.0
@@ -85,6 +86,9 @@ class RunSummary:
                 f"  metadata           outlet {self._pct(self.with_outlet)}, authors {self._pct(self.with_authors)}, "
                 f"date {self._pct(self.with_date)}"
             )
+        if self.unreadable_dirs:
+            shown = ", ".join(self.unreadable_dirs[:3]) + (" ..." if len(self.unreadable_dirs) > 3 else "")
+            out.append(f"  unreadable folders {len(self.unreadable_dirs)} not searched ({shown}): fix permissions")
         if self.sidecar_warnings:
             out.append(f"  sidecar warnings   {self.sidecar_warnings} (sidecars ignored, documents kept)")
         if self.recovered_runs:

@@ -210,6 +210,7 @@ def summarise(
     )
     summary.ignored_files = plan.stats.ignored
     summary.symlinks_skipped = plan.stats.symlinks
+    summary.unreadable_dirs = plan.stats.unreadable_dirs
     summary.sidecar_warnings = collected.sidecar_warnings
     summary.recovered_runs = recovered
     summary.wall_seconds = wall_seconds

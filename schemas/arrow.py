@@ -73,8 +73,6 @@ ARTICLES = arrow_schema(Article)
 DUPLICATES = arrow_schema(Duplicate)
 REJECTS = arrow_schema(Reject)
 
-TABLES: dict[str, type[BaseModel]] = {"articles": Article, "duplicates": Duplicate, "rejects": Reject}
-
 
 def to_table(rows: list[BaseModel] | list[dict[str, Any]], model: type[BaseModel]) -> pa.Table:
     """Rows (models or their dumps) as an Arrow table with the model's exact schema."""

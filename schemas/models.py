@@ -72,10 +72,6 @@ class Article(_Row):
     ingested_at: RequiredUtcTimestamp
     schema_version: Int16 = SCHEMA_VERSION
 
-    @property
-    def published_month(self) -> str:
-        return partition_month(self.published_date, self.published_at)
-
 
 UNKNOWN_MONTH = "unknown"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-TABLES = ("articles", "duplicates", "rejects")
 STATE = "_state"
 LEDGER = f"{STATE}/ledger"
 INDEX = f"{STATE}/index"
@@ -19,10 +18,6 @@ SNAPSHOT_MARKER = "SNAPSHOT.json"
 # link switches every table, the ledger and the index at once.
 VISIBLE = {"articles": "articles", "duplicates": "duplicates", "rejects": "rejects", LEDGER: "ledger", INDEX: "index"}
 PARTITION_KEY = "published_month"
-
-
-def state_dir(out_dir: Path) -> Path:
-    return out_dir / STATE
 
 
 def staging_dir(out_dir: Path, run_id: str) -> Path:

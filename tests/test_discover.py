@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from parsers.discover import batches, discover
 
@@ -35,3 +38,30 @@ def test_batches_cover_every_item_once(tmp_path: Path) -> None:
     cut = batches(items, 3)
     assert [len(b) for b in cut] == [3, 3, 1]
     assert [i for b in cut for i in b] == items
+
+
+def test_unreadable_folder_is_reported_not_silently_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "a.txt").write_text("x")
+    (tmp_path / "b.txt").write_text("x")
+    real_scandir = os.scandir
+
+    # Tests run as root, which ignores permissions: refuse the listing the way EACCES would.
+    def scandir(path: str | os.PathLike[str]) -> Iterator[os.DirEntry[str]]:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    items, stats = discover(tmp_path)
+    assert [i.source_path for i in items] == ["b.txt"]
+    assert stats.unreadable_dirs == ["locked"]
+
+
+def test_summary_names_unreadable_folders() -> None:
+    from datetime import UTC, datetime
+
+    from flows.summary import RunSummary
+
+    summary = RunSummary("r", "raw", "out", datetime(2024, 1, 1, tzinfo=UTC), unreadable_dirs=["locked"])
+    assert any("unreadable folders 1" in line and "locked" in line for line in summary.lines())

@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from schemas.arrow import ARTICLES, DUPLICATES, REJECTS, to_table
-from schemas.models import SCHEMA_VERSION, Article, Duplicate, Reject
+from schemas.models import SCHEMA_VERSION, Article, Duplicate, Reject, partition_month
 
 CONTRACT = {
     "articles": [
@@ -85,5 +85,6 @@ def test_rows_round_trip_through_arrow() -> None:
 
 
 def test_partition_month() -> None:
-    assert _article(published_date=date(2023, 3, 17)).published_month == "2023-03"
-    assert _article().published_month == "unknown"
+    assert partition_month(date(2023, 3, 17), None) == "2023-03"
+    assert partition_month(None, datetime(2023, 4, 1, 23, tzinfo=UTC)) == "2023-04"
+    assert partition_month(None, None) == "unknown"
