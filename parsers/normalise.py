@@ -106,7 +106,7 @@ def _normalise(
 ) -> NormalisedMetadata:
     registry = build_registry(packs)
     raw = extraction.meta
-    page = parse_html_meta(html) if html else HtmlMeta()
+    page = extraction.page or (parse_html_meta(html) if html else HtmlMeta())
     articles = page.articles()
 
     # Every line the extractor saw (kept or removed): a dateline or byline is usually

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from parsers.metadata.html_meta import HtmlMeta
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,9 @@ class Extraction:
     # True when the rule packs' `recognise` lines were already tried on these lines and
     # matched none (the pipeline does so to pick the pack), so `normalise` need not again.
     unrecognised: bool = False
+    # The HTML page's self-description, collected by the extractor from the one parse
+    # it makes, so that normalisation does not parse the page again.
+    page: HtmlMeta | None = None
 
 
 @dataclass
