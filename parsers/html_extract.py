@@ -2,9 +2,11 @@
 
 1. If the outlet's pack has `html_drop` CSS selectors, BeautifulSoup removes
    those elements first (share bars, donation boxes trafilatura would keep).
-2. trafilatura's `bare_extraction` finds the main text and the page metadata.
-   Options were chosen by measuring on `extraction-dev/html` (see
-   `benchmarks/extraction.py` and `TRAFILATURA_OPTIONS`).
+2. The page is parsed once (trafilatura's loader); from that tree come the page's
+   self-description (`HtmlMeta`: JSON-LD, meta tags), trafilatura's metadata
+   fields (`parsers.html_page_meta`) and, from a copy, trafilatura's
+   `bare_extraction` of the main text. Options were chosen by measuring on
+   `extraction-dev/html` (see `benchmarks/extraction.py` and `TRAFILATURA_OPTIONS`).
 3. The pack's and the generic line rules run over the extracted lines, exactly
    as on the plain-text path; every block keeps its decision in `lines`.
 
@@ -18,8 +20,11 @@ import logging
 from typing import Any
 
 import trafilatura
+from trafilatura.utils import load_html
 
+from parsers.html_page_meta import page_metadata
 from parsers.line_rules import KEEP, apply_line_rules
+from parsers.metadata.html_meta import collect_html_meta
 from parsers.rules import PackSet, RulePack
 from parsers.types import Extraction, LineDecision, RawMetadata
 
@@ -59,41 +64,26 @@ def pre_clean(html: str, selectors: list[str]) -> str:
     return str(soup)
 
 
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    text = " ".join(str(value).split())
-    return text or None
-
-
-def _metadata(doc: Any, url: str | None) -> RawMetadata:
-    authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
-    categories = doc.categories or []
-    return RawMetadata(
-        title=_text(doc.title),
-        description=_text(doc.description),
-        authors=authors,
-        published=_text(doc.date),
-        site_name=_text(doc.sitename),
-        url=_text(doc.url) or url,
-        section=_text(categories[0]) if categories else None,
-        language=_text(doc.language),
-    )
-
-
 def extract_html(html: str, packs: PackSet, pack: RulePack | None, url: str | None) -> Extraction:
     """The article body and metadata of one HTML page; empty text when nothing is found."""
     empty = Extraction(text="", extractor=EXTRACTOR, meta=RawMetadata(url=url), outlet_hint=_hint(pack))
     try:
         if pack is not None and pack.html_drop:
             html = pre_clean(html, pack.html_drop)
-        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, **TRAFILATURA_OPTIONS)
+        # One parse serves the extractor, the page's metadata and htmldate (in
+        # normalisation): each of them used to parse the markup again.
+        tree = load_html(html)
+        if tree is None:
+            return empty
+        page = collect_html_meta(tree)
+        # bare_extraction works on its own copy of a tree it is given, so `tree` stays whole.
+        doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **TRAFILATURA_OPTIONS)
     except Exception:  # a bad selector or page must not sink the run
         return empty
     if doc is None or not getattr(doc, "text", None):
         return empty
 
-    meta = _metadata(doc, url)
+    meta = page_metadata(tree, url)
     blocks = [" ".join(b.split()) for b in str(doc.text).splitlines()]
     applicable = [pack, packs.generic] if pack is not None else [packs.generic]
     hits = apply_line_rules(blocks, applicable)
@@ -109,7 +99,9 @@ def extract_html(html: str, packs: PackSet, pack: RulePack | None, url: str | No
         else:
             decisions.append(LineDecision(block, True, "trafilatura:main"))
     body = "\n\n".join(d.text for d in decisions if d.kept)
-    return Extraction(text=body, extractor=EXTRACTOR, meta=meta, lines=decisions, outlet_hint=_hint(pack))
+    return Extraction(
+        text=body, extractor=EXTRACTOR, meta=meta, lines=decisions, outlet_hint=_hint(pack), page=page
+    )
 
 
 def _fold(text: str | None) -> str:

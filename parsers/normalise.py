@@ -365,7 +365,7 @@ def _authors(
             break
     for source in (
         persons,
-        [a for a in raw.authors if a],
+        [a for a in raw.found_authors() if a],
         [v for key in _AUTHOR_META for v in page.meta.get(key, []) if not v.strip().startswith("http")],
         raw.byline_lines,
     ):
@@ -424,8 +424,10 @@ def _dates(
     # htmldate on the page's markup first; then a dateline at the head of the text;
     # only then htmldate's extensive search and the extractor's own date, which are
     # guesses from anywhere in the page (asset names, copyright years, sidebars).
+    markup = None  # the page as htmldate parses it (with comments), only once it is needed
     if best is None and html:
-        best = _first_plausible([_htmldate(html, url, fetched_at, extensive=False)], fetched_at)
+        markup = _markup_tree(html)
+        best = _first_plausible([_htmldate(html, markup, url, fetched_at, extensive=False)], fetched_at)
     # The header's datelines, parsed once for both uses below.
     header_dates = list(date_rules.dateline_dates(header, tz))
     if best is None:
@@ -436,7 +438,8 @@ def _dates(
                 break
     if best is None and html:
         best = _first_plausible(
-            [_htmldate(html, url, fetched_at, extensive=True), _unpadded(parse(raw.published), html)], fetched_at
+            [_htmldate(html, markup, url, fetched_at, extensive=True), _unpadded(parse(raw.published), html)],
+            fetched_at,
         )
     elif best is None:
         best = _first_plausible([parse(raw.published)], fetched_at)
@@ -464,19 +467,34 @@ def _first_plausible(
 
 
 def _htmldate(
-    html: str, url: str | None, fetched_at: datetime | None, *, extensive: bool
+    html: str, tree: Any, url: str | None, fetched_at: datetime | None, *, extensive: bool
 ) -> date_rules.ParsedDate | None:
-    """htmldate's best guess (original date; extensive search on request); a day, no time."""
+    """htmldate's best guess (original date; extensive search on request); a day, no time.
+
+    `tree` is `_markup_tree(html)` (htmldate copies a tree before pruning it), so the
+    two searches parse the page once; without one, htmldate parses `html`."""
     try:
         from htmldate import find_date
 
         found = find_date(
-            html, extensive_search=extensive, original_date=True, url=url, outputformat="%Y-%m-%d",
+            tree if tree is not None else html, extensive_search=extensive, original_date=True, url=url,
+            outputformat="%Y-%m-%d",
             max_date=fetched_at.strftime("%Y-%m-%d") if fetched_at else None,
         )
     except Exception:  # htmldate on hostile markup must not cost the document
         return None
     return _unpadded(date_rules.parse_date(found) if found else None, html)
+
+
+def _markup_tree(html: str) -> Any:
+    """The page parsed as htmldate parses it: with comments, where some sites keep
+    their RDF dates, and which the extractor's parse (trafilatura's) drops."""
+    try:
+        from htmldate.utils import load_html
+
+        return load_html(html)
+    except Exception:  # hostile markup: htmldate then gets the string, as before
+        return None
 
 
 def _unpadded(parsed: date_rules.ParsedDate | None, html: str) -> date_rules.ParsedDate | None:

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from parsers.metadata.html_meta import HtmlMeta
 
 
@@ -55,6 +57,17 @@ class RawMetadata:
     section: str | None = None
     language: str | None = None
     source_organization: str | None = None
+    # Finding a byline in HTML markup costs a copy of the whole page, and most pages
+    # name their authors in metadata first: the HTML extractor leaves that search
+    # here, run by `found_authors` only when normalisation gets that far.
+    author_finder: Callable[[], list[str]] | None = field(default=None, repr=False, compare=False)
+
+    def found_authors(self) -> list[str]:
+        """`authors`, or what `author_finder` finds when there are none (run once)."""
+        if not self.authors and self.author_finder is not None:
+            finder, self.author_finder = self.author_finder, None
+            self.authors = finder()
+        return self.authors
 
 
 @dataclass

@@ -54,7 +54,9 @@ def test_body_metadata_and_paragraph_breaks(packs: PackSet) -> None:
     assert extraction.extractor.startswith("html/trafilatura-")
     assert extraction.meta.title and "Xi to meet Putin" in extraction.meta.title
     assert extraction.meta.authors == ["Lily Kuo"]
-    assert extraction.meta.published and extraction.meta.published.startswith("2023-03-1")
+    # The date is normalisation's (it runs htmldate itself); the page's metadata comes along from the one parse.
+    assert extraction.page is not None
+    assert extraction.page.first("article:published_time") == "2023-03-17T21:57:00-07:00"
     assert extraction.meta.url == "https://example.com/world/xi-putin"
     assert extraction.meta.site_name == "Example News"
     # The headline is metadata, not body.
@@ -114,3 +116,33 @@ def test_bad_selector_does_not_sink_the_page() -> None:
     html = "<html><body><p class='a'>x</p><p>y</p></body></html>"
     cleaned = pre_clean(html, ["p[unclosed", ".a"])
     assert ">x<" not in cleaned and ">y<" in cleaned
+
+
+def test_byline_in_markup_is_searched_only_when_asked(packs: PackSet) -> None:
+    page = _page().replace('<meta name="author" content="Lily Kuo">\n', "").replace(
+        "<h1>", '<p class="byline">By <a class="author" rel="author" href="/a/lk">Lily Kuo</a></p>\n<h1>'
+    )
+    meta = extract_html(page, packs, None, "https://example.com/world/xi-putin").meta
+    assert meta.authors == []  # metadata names no one: the markup search waits
+    assert meta.author_finder is not None
+    assert meta.found_authors() == ["Lily Kuo"]
+    assert meta.author_finder is None  # run once
+
+
+RDF_DATE = '<rdf:RDF><rdf:Description dc:date="2020-07-12T22:00:00+09:00" /></rdf:RDF>'
+
+
+def test_a_date_kept_only_in_a_comment_is_still_found(packs: PackSet) -> None:
+    from parsers.pipeline import process_bytes
+    from schemas.models import Article
+
+    # Some blogs keep their date only in RDF inside an HTML comment: the extractor's
+    # parse drops comments, so htmldate must get a parse that keeps them.
+    page = (
+        _page()
+        .replace('<meta property="article:published_time" content="2023-03-17T21:57:00-07:00">\n', "")
+        .replace("</article>", f"</article>\n<!-- {RDF_DATE} -->")
+    )
+    row = process_bytes(page.encode(), "blog.html", None, packs)
+    assert isinstance(row, Article)
+    assert str(row.published_date) == "2020-07-12"

@@ -116,6 +116,12 @@ def parse_html_meta(html: str | None) -> HtmlMeta:
             tree = lxml.html.fromstring(html.encode("utf-8", "replace"))
         except (etree.ParserError, ValueError, TypeError):
             return result
+    return collect_html_meta(tree)
+
+
+def collect_html_meta(tree: lxml.html.HtmlElement) -> HtmlMeta:
+    """The self-description of an already parsed page; never raises."""
+    result = HtmlMeta()
     # Metadata is best effort: a page with broken markup still has a body worth keeping.
     with contextlib.suppress(Exception):
         _collect(tree, result)
