@@ -55,7 +55,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -114,23 +113,27 @@ def _stopword_index() -> dict[str, tuple[int, ...]]:
 def document_stopwords(tokens: Sequence[str]) -> frozenset[str]:
     """The stop-word list (as a set) that covers most of `tokens`: the document's language.
 
-    Each distinct token of the first few hundred votes once for every list holding it:
-    enough to tell languages apart. The votes are a sum of rows of a word-by-list
-    matrix; a tie goes, as it did with a `Counter` over the votes in token order, to
-    the list met first (the first token voting for a tied list, its lowest index).
+    Each distinct token of the first 600 votes once for every list holding it: enough
+    to tell languages apart. A tie goes to the list met first (the first token, in token
+    order, voting for a tied list; its lowest index among those).
     """
-    word_ids, matrix = _stopword_matrix()
-    ids = [k for k in map(word_ids.get, set(tokens[:600])) if k is not None]
-    if not ids:
-        return _stoplist_by_index(-1)
-    rows = matrix[ids]
+    word_ids, _ = _stopword_matrix()
+    first_seen = dict.fromkeys(tokens[:600])  # distinct, in token order
+    return _stoplist_by_index(_vote([k for k in map(word_ids.get, first_seen) if k is not None]))
+
+
+def _vote(ids: list[int] | np.ndarray) -> int:
+    """Index of the stop-word list the stop words `ids` (in token order) vote for; -1 if none."""
+    if not len(ids):
+        return -1
+    rows = _stopword_matrix()[1][ids]
     votes = rows.sum(axis=0, dtype=np.int64)
     tied = np.flatnonzero(votes == votes.max())
     if len(tied) == 1:
-        return _stoplist_by_index(int(tied[0]))
+        return int(tied[0])
     among = rows[:, tied]
     first = int(np.flatnonzero(among.any(axis=1))[0])
-    return _stoplist_by_index(int(tied[np.flatnonzero(among[first])[0]]))
+    return int(tied[np.flatnonzero(among[first])[0]])
 
 
 @cache
@@ -145,6 +148,26 @@ def _stopword_matrix() -> tuple[dict[str, int], np.ndarray]:
 
 
 @cache
+def _stopword_hashes() -> tuple[np.ndarray, np.ndarray]:
+    """`_word_hashes` of every stop word that can be a token, sorted, and each one's word id."""
+    word_ids, _ = _stopword_matrix()
+    words = [w for w in word_ids if _WORD.fullmatch(w)]  # "don't" is never one `\w+` token
+    hashes = _word_hashes(words)
+    order = np.argsort(hashes)
+    return hashes[order], np.array([word_ids[w] for w in words], dtype=np.intp)[order]
+
+
+def _document_stoplist(hashes: np.ndarray) -> int:
+    """`document_stopwords` from token hashes (the first 600 tokens of the document, in order)."""
+    sorted_hashes, ids = _stopword_hashes()
+    distinct, first = np.unique(hashes, return_index=True)
+    distinct = distinct[np.argsort(first, kind="stable")]  # token order, as `document_stopwords`
+    found = _lookup(sorted_hashes, distinct)
+    pos = np.searchsorted(sorted_hashes, distinct[found])
+    return _vote(ids[pos])
+
+
+@cache
 def _stoplist_by_index(n: int) -> frozenset[str]:
     import justext
 
@@ -152,6 +175,17 @@ def _stoplist_by_index(n: int) -> frozenset[str]:
     if n < 0:
         return frozenset(justext.get_stoplist("English"))
     return frozenset(justext.get_stoplist(names[n]))
+
+
+@cache
+def _stoplist_hashes(n: int) -> np.ndarray:
+    """Sorted `_word_hashes` of stop-word list `n` (`_stoplist_by_index`)."""
+    return np.sort(_word_hashes([w for w in _stoplist_by_index(n) if _WORD.fullmatch(w)]))
+
+
+@cache
+def _chrome_hashes() -> np.ndarray:
+    return np.sort(_word_hashes(sorted(_CHROME_TOKENS)))
 
 
 @dataclass(frozen=True)
@@ -203,12 +237,26 @@ OWN_FEATURES = [
 
 
 def squash_lines(lines: Sequence[str]) -> list[str]:
-    """`squash` of every line; one search of the document stands in for the per-line
-    invisible-character test (curly quotes make most news pages non-ASCII, and almost
-    none holds a zero-width character)."""
-    if all(map(str.isascii, lines)) or not _INVISIBLE.search("\n".join(lines)):
-        return [" ".join(line.split()) for line in lines]
-    return [squash(line) for line in lines]
+    """`squash` of every line. Page dumps are nearly always squashed already: a few
+    scans of the whole document prove it, and only then is each line rebuilt."""
+    joined = "\n".join(lines)
+    if (
+        "  " in joined
+        or " \n" in joined
+        or "\n " in joined
+        or joined.startswith(" ")
+        or joined.endswith(" ")
+        or _ODD_SPACE.search(joined)
+        or joined.count("\n") != len(lines) - 1  # a "line" holding a newline
+    ):
+        return [squash(line) for line in lines]
+    return list(lines)
+
+
+# Whitespace other than " " and "\n" (`str.isspace`; a test checks the list), and the
+# zero-width characters `squash` deletes: a line holding one is not squashed.
+_OTHER_SPACE = "\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_ODD_SPACE = re.compile(f"[{_OTHER_SPACE}\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 def squash(text: str) -> str:
@@ -226,120 +274,78 @@ def document_features(
     `anchor` is the raw index of the headline when one was found: the story
     starts right below it, and page chrome sits above it or far below.
     `squashed=True` says the lines are already `squash`ed (the extractor's hot path).
-    Written as flat list comprehensions: this loop decides the 300 pages/s budget.
+
+    This decides the 300 pages/s budget, so it works on the whole document at once:
+    the non-blank lines joined by "\\n" (squashed lines hold no newline) become one
+    array of code points, character classes come from one table gather, words are
+    runs of word characters hashed in numpy (`_tokens`), and per-line counts are
+    sums over line or word boundaries. No Python code runs per line or per word.
     """
     lines = list(raw_lines) if squashed else [squash(line) for line in raw_lines]
-    idx = [i for i, line in enumerate(lines) if line]
-    texts = [lines[i] for i in idx]
+    idx = list(itertools.compress(range(len(lines)), lines))
+    texts = list(itertools.compress(lines, lines))
     n = len(texts)
     if n == 0:
         return idx, np.zeros((0, len(OWN_FEATURES)))
-    # Whole-document passes where a signal allows it: squashed lines hold no newline,
-    # so the lines joined by "\n" are scanned (and lowercased) once instead of once
-    # per line, and per-character counts become numpy sums per line.
     joined = "\n".join(texts)
     joined_lower = joined.lower()
     lowered = joined_lower.split("\n")
-    tokens_per_line = [_WORD.findall(t) for t in lowered]
-    stop = document_stopwords(list(itertools.islice(itertools.chain.from_iterable(tokens_per_line[:400]), 600)))
-    counts = Counter(lowered)
-    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])  # offset of each line in `joined`
-    # Lowercasing can change a line's length ("İ" -> "i̇"): the lowered text has its own offsets.
-    starts_lower = starts if len(joined_lower) == len(joined) else np.cumsum([0] + [len(t) + 1 for t in lowered[:-1]])
-    cp = np.frombuffer(joined.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
-    chars = _char_counts(cp, starts)
+    doc = _line_signals(joined)
+    toks = _tokens(joined_lower, n)
+    stop_list = _document_stoplist(toks.hashes[: toks.first_lines_tokens(400, 600)])
+    stop_tok = _lookup(_stoplist_hashes(stop_list), toks.hashes)
 
-    # Blocks: runs of consecutive non-blank raw lines.
-    block_of: list[int] = []
-    block_sizes: list[int] = []
-    prev = -2
-    for i in idx:
-        if i != prev + 1:
-            block_sizes.append(0)
-        block_sizes[-1] += 1
-        block_of.append(len(block_sizes) - 1)
-        prev = i
-    last = len(lines) - 1
-    blank_before = [1.0 if i == 0 or not lines[i - 1] else 0.0 for i in idx]
-    blank_after = [1.0 if i == last or not lines[i + 1] else 0.0 for i in idx]
-
-    lengths = np.fromiter(map(len, texts), dtype=float, count=n)
-    if chars["unspaced"]:
-        words = np.array(
-            [
-                max(len(toks), len(t) // 3) if _UNSPACED.search(t) else len(toks)
-                for toks, t in zip(tokens_per_line, texts, strict=True)
-            ],
-            dtype=float,
-        )
-    else:
-        words = np.fromiter(map(len, tokens_per_line), dtype=float, count=n)
+    lengths = doc["chars"]
+    words = toks.per_line(np.ones(len(toks.hashes), dtype=bool))
+    if doc["unspaced"].any():
+        # A "word" count from \w+ would call a whole sentence in these scripts one word.
+        words = np.where(doc["unspaced"] > 0, np.maximum(words, lengths // 3), words)
     safe_words = np.maximum(words, 1.0)
-    sentence = np.array([1.0 if _SENTENCE_END.search(t) else 0.0 for t in texts])
-    # Set intersections count distinct words, which is what these signals need
-    # (a line's share of function words, whether it has button words) at C speed.
-    stops = np.array([len(stop.intersection(toks)) for toks in tokens_per_line], dtype=float)
+    # Distinct words per line, which is what these signals need (a line's share of
+    # function words, whether it has button words), and what the model was fitted on.
+    stops = toks.per_line(stop_tok & toks.first_in_line)
     stop_density = np.where(words > 0, stops / safe_words, 0.0)
     logw = np.log1p(words)
-    # Chrome phrases never span a newline, so one scan of the document finds, line by line,
-    # the same matches as one scan per line.
-    phrases = _phrase_counts(joined_lower, starts_lower.tolist(), lowered)
-    chrome = np.array([len(_CHROME_TOKENS.intersection(toks)) for toks in tokens_per_line], dtype=float) + phrases
-    if joined.isascii():
-        # Only ASCII digits are digits here: the lines with a digit token are among the few with a digit.
-        digits = np.zeros(n)
-        for j in np.flatnonzero(chars["digit_lines"]).tolist():
-            digits[j] = sum(map(str.isdigit, tokens_per_line[j]))
-    else:
-        digits = np.array([sum(map(str.isdigit, toks)) for toks in tokens_per_line], dtype=float)
-    caps = chars["capitals"] / (chars["spaces"] + 1)
-    dashes = np.zeros(n)
-    if chars["dash_lines"].any():
-        for j in np.flatnonzero(chars["dash_lines"]).tolist():
-            dashes[j] = texts[j].count(" - ")  # str.count does not count overlapping " - - "
-    separators = np.minimum(chars["separators"] + dashes, 3) / 3
-    # Topic: share of the headline's content words a line repeats. The story
-    # talks about its headline; teasers, menus and comments mostly do not.
-    headline_words = (
-        {tok for tok in _WORD.findall(lines[anchor].lower()) if tok not in stop and len(tok) > 2}
-        if anchor is not None
-        else set()
-    )
-    topic = np.array(
-        [len(headline_words.intersection(toks)) / len(headline_words) for toks in tokens_per_line]
-        if headline_words
-        else [0.0] * n
-    )
+    chrome_tok = _lookup(_chrome_hashes(), toks.hashes)
+    chrome = toks.per_line(chrome_tok & toks.first_in_line) + _phrase_counts(joined_lower, lowered)
+    digits = toks.per_line(toks.all_digits)
+    separators = np.minimum(doc["separators"] + _dash_counts(texts, doc["dash_lines"]), 3) / 3
+    topic = _headline_overlap(lines[anchor] if anchor is not None else "", _stoplist_by_index(stop_list), toks)
+
+    counts = Counter(lowered)
+    repeats = np.fromiter(map(counts.__getitem__, lowered), dtype=float, count=n)
+    block_log, blank_before, blank_after = _blocks(np.asarray(idx))
     chars_before = np.concatenate(([0.0], np.cumsum(lengths)[:-1]))
     position = np.arange(n, dtype=float)
-    anchor_j = next((j for j, i in enumerate(idx) if anchor is not None and i >= anchor), n)
     if anchor is None:
         below = np.zeros(n)
         from_anchor = np.zeros(n)
     else:
         below = np.where(np.asarray(idx) > anchor, 1.0, -1.0)
-        from_anchor = np.log1p(np.abs(position - anchor_j))
+        from_anchor = np.log1p(np.abs(position - bisect.bisect_left(idx, anchor)))
+    sentence = doc["sentence_end"]
     ctx2 = _window_means_rows([logw, sentence], 2)
     ctx6 = _window_means_rows([logw, sentence, stop_density, topic], 6)
+    all_caps = np.fromiter(map(str.isupper, texts), dtype=bool, count=n) & (lengths > 3)
     columns = {
         "log_words": logw,
         "log_chars": np.log1p(lengths),
         "sentence_end": sentence,
-        "colon_end": chars["colon_end"],
-        "commas_per_word": chars["commas"] / safe_words,
-        "cap_ratio": caps,
-        "all_caps": np.array([1.0 if len(t) > 3 and t.isupper() else 0.0 for t in texts]),
+        "colon_end": doc["colon_end"],
+        "commas_per_word": doc["commas"] / safe_words,
+        "cap_ratio": doc["capitals"] / (doc["spaces"] + 1),
+        "all_caps": all_caps.astype(float),
         "digit_ratio": digits / safe_words,
         "separators": separators,
-        "starts_by": np.array([1.0 if _BY.match(t) else 0.0 for t in texts]) * (words <= 12),
+        "starts_by": _starts_by(joined, doc["starts"]) * (words <= 12),
         "stop_density": stop_density,
         "stop_count_log": np.log1p(stops),
         "chrome_words": np.minimum(chrome, 3) / 3,
         "chrome_short": ((chrome > 0) & (words <= 6)).astype(float),
-        "block_log": np.log(np.array([block_sizes[b] for b in block_of], dtype=float)),
-        "blank_before": np.array(blank_before),
-        "blank_after": np.array(blank_after),
-        "repeats": np.log(np.array([counts[low] for low in lowered], dtype=float)),
+        "block_log": block_log,
+        "blank_before": blank_before,
+        "blank_after": blank_after,
+        "repeats": np.log(repeats),
         "pos_line": position / n,
         "pos_chars": chars_before / (lengths.sum() or 1.0),
         "ctx2_words": ctx2[0],
@@ -359,16 +365,62 @@ def document_features(
     return idx, np.column_stack([columns[name] for name in OWN_FEATURES])
 
 
-# From a line's first digit to its end: one match per line that has a digit.
+def _blocks(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per non-blank line (raw indices `idx`): log of the size of its block (run of
+    consecutive non-blank raw lines), and whether a blank line (or the document's
+    edge) is right before and right after it."""
+    starts_block = np.ones(len(idx), dtype=bool)
+    starts_block[1:] = idx[1:] != idx[:-1] + 1
+    ends_block = np.ones(len(idx), dtype=bool)
+    ends_block[:-1] = starts_block[1:]
+    block_of = np.cumsum(starts_block) - 1
+    sizes = np.bincount(block_of).astype(float)
+    return np.log(sizes[block_of]), starts_block.astype(float), ends_block.astype(float)
+
+
+def _dash_counts(texts: list[str], dash_lines: np.ndarray) -> np.ndarray:
+    """" - " per line as `str.count` finds them (not overlapping: " - - " is one)."""
+    dashes = np.zeros(len(texts))
+    for j in np.flatnonzero(dash_lines).tolist():  # the few lines holding one
+        dashes[j] = texts[j].count(" - ")
+    return dashes
+
+
+# A line starting like a byline, found by one scan of "\n" + the document: the literal
+# "\n" lets the regex engine skip to line starts, and `[^\S\n]` is `\s` within a line.
+_BY_AT_LINE_START = re.compile(r"\n(?:by|von|por|par|oleh|автор)[^\S\n]", re.IGNORECASE)
+
+
+def _starts_by(joined: str, starts: np.ndarray) -> np.ndarray:
+    """1.0 for the lines of `joined` (starting at `starts`) that `_BY` matches."""
+    out = np.zeros(len(starts))
+    hits = [m.start() for m in _BY_AT_LINE_START.finditer("\n" + joined)]
+    out[np.searchsorted(starts, hits)] = 1.0  # "\n" + joined: a hit's offset is its line's start
+    return out
+
+
+def _headline_overlap(headline: str, stop: frozenset[str], toks: _Tokens) -> np.ndarray:
+    """Per line, the share of the headline's content words it repeats. The story talks
+    about its headline; teasers, menus and comments mostly do not."""
+    words = sorted({tok for tok in _WORD.findall(headline.lower()) if tok not in stop and len(tok) > 2})
+    if not words:
+        return np.zeros(toks.lines)
+    hit = _lookup(np.sort(_word_hashes(words)), toks.hashes)
+    return toks.per_line(hit & toks.first_in_line) / len(words)
+
+
 # Per code point, which character classes the line signals count: one gather over a
-# document's code points replaces a comparison per class (np.isin alone cost more than
-# the per-line regexes it replaced).
-_CAPITAL, _SEPARATOR, _SPACE, _COMMA, _NEWLINE, _COLON, _UNSPACED_CHAR, _DIGIT = 1, 2, 4, 8, 16, 32, 64, 128
+# document's code points replaces a regex or a comparison per class and line.
+_CAPITAL, _SEPARATOR, _SPACE, _COMMA, _NEWLINE, _COLON, _UNSPACED_CHAR = 1, 2, 4, 8, 16, 32, 64
+_WORD_CHAR, _DIGIT, _SENTENCE_MARK, _CLOSER = 128, 256, 512, 1024
+# Unicode has no letters or digits past plane 3 (so far): the table stops there, and
+# the rare higher code point is classified one by one (`_char_flags`).
+_TABLE_SIZE = 0x40000
 
 
 @cache
 def _char_classes() -> np.ndarray:
-    table = np.zeros(0x110000, dtype=np.uint8)
+    table = np.zeros(_TABLE_SIZE + 1, dtype=np.uint16)  # the extra last entry: "past the table"
     # The `_CAPITALISED` class: Latin (with accents), Greek and Cyrillic capitals.
     for lo, hi in ((0x41, 0x5A), (0xC0, 0xD6), (0xD8, 0xDE), (0x391, 0x3A9), (0x410, 0x42F), (0x401, 0x401)):
         table[lo : hi + 1] |= _CAPITAL
@@ -378,21 +430,169 @@ def _char_classes() -> np.ndarray:
     table[ord(",")] |= _COMMA
     table[ord("\n")] |= _NEWLINE
     table[ord(":")] |= _COLON
-    table[ord("0") : ord("9") + 1] |= _DIGIT
     for lo, hi in ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xF900, 0xFAFF), (0x0E00, 0x0E7F)):  # `_UNSPACED`
         table[lo : hi + 1] |= _UNSPACED_CHAR
+    for ch in ".!?…":  # `_SENTENCE_END`: one of these, then only closers to the end
+        table[ord(ch)] |= _SENTENCE_MARK
+    for ch in "\"'”’»)]":
+        table[ord(ch)] |= _CLOSER
+    every = "".join(map(chr, range(_TABLE_SIZE)))
+    for m in _WORD.finditer(every):  # `\w` exactly as the regex engine has it
+        table[m.start() : m.end()] |= _WORD_CHAR
+    words = np.flatnonzero(table & _WORD_CHAR)  # str.isdigit implies \w: test only those
+    digit = np.fromiter(map(str.isdigit, "".join(map(chr, words.tolist()))), dtype=bool, count=len(words))
+    table[words[digit]] |= _DIGIT
     return table
 
 
-def _phrase_counts(joined_lower: str, starts: list[int], lowered: list[str]) -> np.ndarray:
+def _char_flags(cp: np.ndarray) -> np.ndarray:
+    """`_char_classes` bits of every code point in `cp`."""
+    flags = _char_classes()[np.minimum(cp, _TABLE_SIZE)]
+    if cp.size and int(cp.max()) >= _TABLE_SIZE:
+        for c in np.unique(cp[cp >= _TABLE_SIZE]).tolist():
+            ch = chr(c)
+            flags[cp == c] = (_WORD_CHAR if _WORD.match(ch) else 0) | (_DIGIT if ch.isdigit() else 0)
+    return flags
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+
+
+def _line_signals(joined: str) -> dict[str, np.ndarray]:
+    """Per line of `joined` (non-blank lines joined by "\\n"), character-level signals:
+    offsets (`starts`), characters, spaces, commas, separator characters, capitalised
+    words (`_CAPITALISED`: a capital at the line start or after a space), `_UNSPACED`
+    characters, whether it ends with ":" and like a sentence (`_SENTENCE_END`), and
+    whether it holds " - " (`dash_lines`)."""
+    cp = _code_points(joined)
+    flags = _char_flags(cp)
+    newlines = np.flatnonzero(flags & _NEWLINE)
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.append(newlines, len(cp)) - 1  # each line's last character (lines are non-empty)
+    # A capital counts after a space or a newline (the start of a line).
+    after = np.empty(len(cp), dtype=np.uint16)
+    after[0] = _CAPITAL
+    after[1:] = ((flags[:-1] & (_SPACE | _NEWLINE)) != 0) * np.uint16(_CAPITAL)
+    # Sentence end: the last character that is not a closer (quote, bracket) is a sentence mark.
+    position = np.arange(len(cp))
+    last_open = np.maximum.accumulate(np.where(flags & _CLOSER, -1, position))[ends]
+    sentence = (last_open >= starts) & ((flags[np.maximum(last_open, 0)] & _SENTENCE_MARK) != 0)
+    dash = np.zeros(len(cp), dtype=bool)
+    dash[:-2] = (cp[:-2] == 32) & (cp[1:-1] == 45) & (cp[2:] == 32)
+
+    def per_line(mask: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(mask, starts, dtype=np.intp).astype(float)
+
+    return {
+        "starts": starts,
+        "chars": (ends - starts + 1).astype(float),
+        "spaces": per_line((flags & _SPACE) != 0),
+        "commas": per_line((flags & _COMMA) != 0),
+        "separators": per_line((flags & _SEPARATOR) != 0),
+        "capitals": per_line((flags & after) != 0),
+        "unspaced": per_line((flags & _UNSPACED_CHAR) != 0),
+        "colon_end": ((flags[ends] & _COLON) != 0).astype(float),
+        "sentence_end": sentence.astype(float),
+        "dash_lines": per_line(dash),  # " - " (overlapping ones too: `_dash_counts` counts exactly)
+    }
+
+
+# Word hashes: a polynomial over a word's code points modulo 2**64 (numpy's uint64
+# arithmetic wraps). Set membership by hash stands in for comparing strings; with 64
+# bits a false match among a page's few thousand words is a one in 10**12 event.
+_HASH_BASE = np.uint64(0x100000001B3)
+
+
+@cache
+def _hash_powers(size: int) -> np.ndarray:
+    # Array arithmetic wraps silently (numpy scalars would warn on overflow).
+    return np.concatenate(([np.uint64(1)], np.cumprod(np.full(size - 1, _HASH_BASE, dtype=np.uint64))))
+
+
+def _powers(length: int) -> np.ndarray:
+    """_HASH_BASE ** k for k < length (at least), from a table doubled as words get longer."""
+    size = 64
+    while size < length:
+        size *= 2
+    return _hash_powers(size)
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    """The `\\w+` words of a lowercased document (lines split by "\\n"), as numpy arrays."""
+
+    lines: int  # how many lines the document has
+    hashes: np.ndarray  # uint64 per word, in document order
+    line_of: np.ndarray  # the line each word is on
+    first_in_line: np.ndarray  # bool: the word's first occurrence on its line
+    all_digits: np.ndarray  # bool: every character is a digit (`str.isdigit`)
+
+    def per_line(self, mask: np.ndarray) -> np.ndarray:
+        """How many words of each line `mask` marks."""
+        return np.bincount(self.line_of, weights=mask, minlength=self.lines)
+
+    def first_lines_tokens(self, lines: int, limit: int) -> int:
+        """How many of the first `limit` words lie on the first `lines` lines."""
+        return min(limit, int(np.searchsorted(self.line_of, lines)))
+
+
+def _tokens(lowered: str, lines: int) -> _Tokens:
+    cp = _code_points(lowered)
+    flags = _char_flags(cp)
+    edges = np.diff(((flags & _WORD_CHAR) != 0).view(np.int8), prepend=0, append=0)
+    starts = np.flatnonzero(edges == 1)
+    lengths = np.flatnonzero(edges == -1) - starts
+    line_of = np.cumsum(flags & _NEWLINE != 0)[starts] if len(starts) else np.zeros(0, dtype=np.intp)
+    hashes, digit_chars = _hash_words(cp, flags, starts, lengths)
+    key = hashes ^ (line_of.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))  # word and line together
+    first = np.zeros(len(starts), dtype=bool)
+    first[np.unique(key, return_index=True)[1]] = True
+    return _Tokens(lines, hashes, line_of, first, digit_chars == lengths)
+
+
+def _hash_words(
+    cp: np.ndarray, flags: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hash of each word (`starts`, `lengths` in `cp`), and how many of its characters are digits."""
+    if not len(starts):
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.intp)
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # each word's first character among word characters
+    total = int(lengths.sum())
+    within = np.arange(total) - np.repeat(offsets, lengths)  # a character's place in its word
+    chars = np.repeat(starts - offsets, lengths) + np.arange(total)  # its place in the document
+    terms = cp[chars].astype(np.uint64) * _powers(int(lengths.max()))[within]
+    digits = np.add.reduceat((flags[chars] & _DIGIT) != 0, offsets, dtype=np.intp)
+    return np.add.reduceat(terms, offsets), digits
+
+
+def _word_hashes(words: Sequence[str]) -> np.ndarray:
+    """`_hash_words` of single `\\w+` words (stop-word lists, the headline's words)."""
+    text = "\n".join(words)
+    toks = _tokens(text, len(words))
+    return toks.hashes
+
+
+def _lookup(sorted_hashes: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """Which of `hashes` are in `sorted_hashes`."""
+    if not len(sorted_hashes) or not len(hashes):
+        return np.zeros(len(hashes), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_hashes, hashes), len(sorted_hashes) - 1)
+    return sorted_hashes[pos] == hashes
+
+
+def _phrase_counts(joined_lower: str, lowered: list[str]) -> np.ndarray:
     """`_CHROME_PHRASE_RE` matches per line: `str.find` of each phrase over the document
     finds the few lines holding one (far faster than the alternation's scan), the
     pattern then counts on those lines exactly as before."""
     n = len(lowered)
     found: set[int] = set()
+    starts: list[int] | None = None
     for phrase in _CHROME_PHRASES:
         pos = joined_lower.find(phrase)
         while pos >= 0:
+            if starts is None:
+                starts = list(itertools.accumulate((len(t) + 1 for t in lowered[:-1]), initial=0))
             j = bisect.bisect_right(starts, pos) - 1
             found.add(j)
             if j + 1 >= n:
@@ -402,35 +602,6 @@ def _phrase_counts(joined_lower: str, starts: list[int], lowered: list[str]) -> 
     for j in found:
         out[j] = len(_CHROME_PHRASE_RE.findall(lowered[j]))
     return out
-
-
-def _char_counts(cp: np.ndarray, starts: np.ndarray) -> dict[str, Any]:
-    """Per line of a document's code points `cp` (lines split by "\\n", starting at `starts`):
-    spaces, commas, separator characters, capitalised words (`_CAPITALISED`: a capital at
-    the line start or after a space), and whether the line ends with ":"; numpy passes.
-    `unspaced`: whether the document has any `_UNSPACED` character at all."""
-    flags = _char_classes()[cp]
-    after = np.empty(len(cp), dtype=np.uint8)
-    after[0] = _CAPITAL
-    # A capital counts after a space or a newline (the start of a line).
-    after[1:] = ((flags[:-1] & (_SPACE | _NEWLINE)) != 0) * np.uint8(_CAPITAL)
-
-    def per_line(mask: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(mask, starts, dtype=np.intp).astype(float)
-
-    ends = np.append(starts[1:] - 2, len(cp) - 1)
-    dash = np.zeros(len(cp), dtype=bool)
-    dash[:-2] = (cp[:-2] == 32) & (cp[1:-1] == 45) & (cp[2:] == 32)
-    return {
-        "spaces": per_line((flags & _SPACE) != 0),
-        "commas": per_line((flags & _COMMA) != 0),
-        "separators": per_line((flags & _SEPARATOR) != 0),
-        "capitals": per_line((flags & after) != 0),
-        "colon_end": ((flags[ends] & _COLON) != 0).astype(float),
-        "unspaced": bool((flags & _UNSPACED_CHAR).any()),
-        "digit_lines": per_line((flags & _DIGIT) != 0),  # ASCII digits
-        "dash_lines": per_line(dash),  # " - " (overlapping ones too: callers count them exactly)
-    }
 
 
 def _window_means_rows(rows: list[np.ndarray], k: int) -> np.ndarray:
