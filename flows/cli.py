@@ -6,6 +6,7 @@ Prefect is imported only by the commands that run a flow, so `--help` is fast.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -86,7 +87,7 @@ def ingest(
     probe(out, wait=wait)
     from flows.runtime import embedded_prefect
 
-    with embedded_prefect():
+    with embedded_prefect(warm_up=lambda: importlib.import_module("flows.ingest")):
         from flows.ingest import ingest as ingest_flow
         from flows.progress import RichProgress, set_progress
         from flows.summary import RunSummary

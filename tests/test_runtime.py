@@ -1,0 +1,48 @@
+"""The embedded Prefect server: started without blocking, reported in one line when it fails."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from flows import runtime
+
+
+def test_a_server_that_dies_is_reported_with_its_last_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runtime, "_uvicorn_command", lambda port: [sys.executable, "-c", "raise SystemExit('boom')"])
+    server = runtime.TemporaryServer()
+    with pytest.raises(runtime.ServerStartError, match="exited: boom"):
+        server.wait_ready(timeout=30)
+
+
+def test_a_server_that_never_answers_times_out_naming_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runtime, "_uvicorn_command", lambda port: [sys.executable, "-c", "import time; time.sleep(60)"])
+    server = runtime.TemporaryServer()
+    with pytest.raises(runtime.ServerStartError, match="PREFECT_API_URL"):
+        server.wait_ready(timeout=0.5)
+    assert server.process.poll() is not None  # stopped, not left behind
+
+
+def test_a_configured_api_is_used_as_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    warmed: list[bool] = []
+    with runtime.embedded_prefect(warm_up=lambda: warmed.append(True)) as url:
+        assert url == "http://127.0.0.1:9/api"
+    assert warmed == [True]
+    assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
+
+
+def test_the_temporary_server_answers_and_is_stopped(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    seen: list[str] = []
+    with runtime.embedded_prefect(warm_up=lambda: seen.append(os.environ["PREFECT_API_URL"])) as url:
+        # The URL is exported before the warm-up, so anything imported there (and every worker) uses it.
+        assert seen == [url]
+        import urllib.request
+
+        with urllib.request.urlopen(f"{url}/health", timeout=10) as response:
+            assert response.status == 200
+    assert "PREFECT_API_URL" not in os.environ
