@@ -61,7 +61,9 @@ def ingest(
     workers: Annotated[
         int, typer.Option(min=1, max=256, help="Parser processes (2+ starts a local Dask cluster).")
     ] = 1,
-    batch_size: Annotated[int, typer.Option(min=1, max=100_000, help="Documents per Prefect task.")] = 200,
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=100_000, help="Most documents per Prefect task (fewer, to give each worker 8).")
+    ] = 200,
     max_bytes: Annotated[
         int, typer.Option(min=1, help="Files larger than this are rejected as too_large without being read.")
     ] = DEFAULT_MAX_BYTES,

@@ -77,7 +77,7 @@ def ingest(
     raw, out = Path(raw_dir), Path(out_dir)
     with out_dir_lock(out, wait=wait):
         recovered = recover_interrupted(out)
-        plan = plan_run(raw, out, batch_size, max_bytes)
+        plan = plan_run(raw, out, batch_size, max_bytes, workers)
         staging = RunStaging(staging_dir(out, ctx.run_id), ctx.run_id)
         with task_runner_for(workers, dask_address) as runner:
             collected = parse_all(runner, raw_dir, plan, staging, ctx)

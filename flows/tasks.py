@@ -17,7 +17,7 @@ from flows.progress import progress
 from flows.salvage import salvage
 from flows.summary import RunSummary
 from parsers.batch import Outcome, WorkItem, parse_batch
-from parsers.discover import DiscoveryStats, batches, discover
+from parsers.discover import DiscoveryStats, batch_size_for, batches, discover
 from parsers.pipeline import RunContext
 from schemas.models import Article, Duplicate, Reject
 from store.commit import commit, recover
@@ -64,8 +64,8 @@ def recover_interrupted(out_dir: Path) -> list[str]:
 
 
 @task(name="discover", cache_policy=NO_CACHE, **IO_RETRIES)
-def plan_run(raw_dir: Path, out_dir: Path, batch_size: int, max_bytes: int) -> Plan:
-    """Find documents, drop those the ledger has seen, and cut batches."""
+def plan_run(raw_dir: Path, out_dir: Path, batch_size: int, max_bytes: int, workers: int = 1) -> Plan:
+    """Find documents, drop those the ledger has seen, and cut batches of at most `batch_size`."""
     items, stats = discover(raw_dir)
     ledger = Ledger.load(out_dir)
     new = [
@@ -75,8 +75,9 @@ def plan_run(raw_dir: Path, out_dir: Path, batch_size: int, max_bytes: int) -> P
             item.source_path, item.size, item.mtime_ns, lambda i=item: file_sha256(raw_dir / i.source_path, max_bytes)
         )
     ]
-    get_run_logger().info("found %d documents, %d new", len(items), len(new))
-    return Plan(batches=batches(new, batch_size), stats=stats, skipped=len(items) - len(new))
+    size = batch_size_for(len(new), workers, batch_size)
+    get_run_logger().info("found %d documents, %d new, in batches of %d", len(items), len(new), size)
+    return Plan(batches=batches(new, size), stats=stats, skipped=len(items) - len(new))
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE)

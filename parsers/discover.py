@@ -75,5 +75,19 @@ def discover(raw_dir: Path) -> tuple[list[WorkItem], DiscoveryStats]:
     return items, stats
 
 
+# Each worker should get several batches, so that the last ones end together instead
+# of one worker parsing a whole batch while the others idle; but a batch is also a
+# Prefect task with its own API round trips, so not fewer documents than this.
+BATCHES_PER_WORKER = 8
+MIN_BATCH = 20
+
+
+def batch_size_for(documents: int, workers: int, most: int) -> int:
+    """Documents per batch: `BATCHES_PER_WORKER` batches per worker, within [MIN_BATCH, most]."""
+    wanted = -(-documents // max(1, workers * BATCHES_PER_WORKER))
+    return max(1, min(most, max(MIN_BATCH, wanted)))
+
+
 def batches(items: list[WorkItem], size: int) -> list[list[WorkItem]]:
+    """Consecutive slices: discovery order is kept, whatever the size."""
     return [items[i : i + size] for i in range(0, len(items), size)]

@@ -42,10 +42,11 @@ class RunStaging:
         """Write pending articles whose source_path is in `keep`, one part file per month."""
         writers: dict[str, tuple[pq.ParquetWriter, Path]] = {}
         written = 0
+        wanted = pa.array(sorted(keep), pa.string())  # once: a run can hold a million paths
         try:
             for pending in self._pending_files():
                 table = pq.read_table(pending, schema=ARTICLES)
-                table = table.filter(pc.is_in(table["source_path"], value_set=pa.array(sorted(keep), pa.string())))
+                table = table.filter(pc.is_in(table["source_path"], value_set=wanted))
                 if table.num_rows == 0:
                     continue
                 months = _months(table)

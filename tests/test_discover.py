@@ -65,3 +65,15 @@ def test_summary_names_unreadable_folders() -> None:
 
     summary = RunSummary("r", "raw", "out", datetime(2024, 1, 1, tzinfo=UTC), unreadable_dirs=["locked"])
     assert any("unreadable folders 1" in line and "locked" in line for line in summary.lines())
+
+
+def test_batch_size_gives_every_worker_several_batches_within_bounds() -> None:
+    from parsers.discover import BATCHES_PER_WORKER, MIN_BATCH, batch_size_for
+
+    # 1,220 documents on 2 workers: 16 batches of 77, not 7 of 200 (4 rounds on one worker, 3 on the other).
+    assert batch_size_for(1220, 2, 200) == 77
+    assert len(batches(list(range(1220)), 77)) == 2 * BATCHES_PER_WORKER  # type: ignore[arg-type]
+    assert batch_size_for(100_000, 2, 200) == 200  # never above --batch-size
+    assert batch_size_for(30, 4, 200) == MIN_BATCH  # never below the floor, where task overhead would dominate
+    assert batch_size_for(30, 4, 5) == 5  # but a smaller --batch-size is obeyed
+    assert batch_size_for(0, 1, 200) == MIN_BATCH
