@@ -379,7 +379,7 @@ def _blocks(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _dash_counts(texts: list[str], dash_lines: np.ndarray) -> np.ndarray:
-    """" - " per line as `str.count` finds them (not overlapping: " - - " is one)."""
+    """The " - " per line as `str.count` finds them (not overlapping: " - - " is one)."""
     dashes = np.zeros(len(texts))
     for j in np.flatnonzero(dash_lines).tolist():  # the few lines holding one
         dashes[j] = texts[j].count(" - ")
@@ -568,9 +568,21 @@ def _hash_words(
 
 def _word_hashes(words: Sequence[str]) -> np.ndarray:
     """`_hash_words` of single `\\w+` words (stop-word lists, the headline's words)."""
-    text = "\n".join(words)
-    toks = _tokens(text, len(words))
-    return toks.hashes
+    if len(words) < 64:  # a handful: numpy's fixed costs would exceed the arithmetic
+        return np.array([_word_hash(word) for word in words], dtype=np.uint64)
+    return _tokens("\n".join(words), len(words)).hashes
+
+
+_HASH_MASK = (1 << 64) - 1
+
+
+def _word_hash(word: str) -> int:
+    """`_hash_words` of one word, in Python integers."""
+    h, power, base = 0, 1, int(_HASH_BASE)
+    for ch in word:
+        h = (h + ord(ch) * power) & _HASH_MASK
+        power = (power * base) & _HASH_MASK
+    return h
 
 
 def _lookup(sorted_hashes: np.ndarray, hashes: np.ndarray) -> np.ndarray:
@@ -705,14 +717,13 @@ def context_features(p: np.ndarray, anchor_j: int | None = None) -> np.ndarray:
     n = len(p)
     pre = np.concatenate(([0.0], np.cumsum(p)))
     j = np.arange(n)
-    v = (p - 0.5).tolist()
-    ending = v[:]
-    for pos in range(1, n):
-        ending[pos] = max(v[pos], ending[pos - 1] + v[pos])
-    starting = v[:]
-    for pos in range(n - 2, -1, -1):
-        starting[pos] = max(v[pos], starting[pos + 1] + v[pos])
-    containing = np.asarray(ending) + np.asarray(starting) - np.asarray(v)
+    # Kadane's runs from prefix sums: the best run ending at a line starts after the
+    # lowest prefix before it; the best run starting there ends at the highest after it.
+    v = p - 0.5
+    run = np.concatenate(([0.0], np.cumsum(v)))
+    ending = run[1:] - np.minimum.accumulate(run[:-1])
+    starting = np.maximum.accumulate(run[:0:-1])[::-1] - run[:-1]
+    containing = ending + starting - v
     below = np.zeros(n) if anchor_j is None else np.where(j >= anchor_j, 1.0, -1.0)
     return np.column_stack(
         [

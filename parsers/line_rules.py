@@ -16,6 +16,8 @@ outlet's own `cut_from` fires wherever it matches first.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -130,13 +132,16 @@ def _combine(patterns: list[str]) -> re.Pattern[str] | None:
 class _Either:
     """Could any `keep` or `drop` matcher of a pack match a line? One exact lookup and at most
     two regex scans answer for both lists, so the usual line (no rule fires) skips the
-    four scans of asking each list; a "maybe" still asks each list in order."""
+    four scans of asking each list; a "maybe" still asks each list in order.
+
+    `candidates` answers for a whole document at once (see there)."""
 
     def __init__(self, keep: _Compiled, drop: _Compiled) -> None:
         self.exact = frozenset(keep.exact) | frozenset(drop.exact)
         regexes = [m.regex for c in (keep, drop) for _, m, _ in c.regexes if m.regex]
         self.any_start = _combine([r for r in regexes if _anchored(r)])
         self.any_inside = _combine([r for r in regexes if not _anchored(r)])
+        self.scanners = _scanners(regexes)
 
     def may_match(self, text: str) -> bool:
         return (
@@ -144,6 +149,67 @@ class _Either:
             or (self.any_start is not None and self.any_start.match(text) is not None)
             or (self.any_inside is not None and self.any_inside.search(text) is not None)
         )
+
+    def candidates(self, lines: Sequence[str]) -> list[int]:
+        """Indices of the `lines` that `may_match` could accept; the rest cannot match.
+
+        The regexes search the lines joined by newlines, once per document instead of
+        once per line (`_scan`). That finds every line a regex matches on its own, as
+        the regexes were checked (`_scanners`) for nothing that sees past a line: no
+        lookaround, no `\\A`/`\\Z`, no atomic group; `^` and `$` match at line ends
+        (`re.MULTILINE`). It can also report a line no regex matches alone (a match
+        spanning lines): `may_match` still decides each candidate."""
+        if self.scanners is None:
+            return list(range(len(lines)))
+        found = set(itertools.compress(range(len(lines)), map(self.exact.__contains__, lines)))
+        if self.scanners:
+            doc = "\n" + "\n".join(lines)
+            starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+            for pattern, anchored in self.scanners:
+                found.update(_scan(pattern, anchored, doc, starts))
+        return sorted(found)
+
+
+# What could let a regex match a line alone but not inside the joined document:
+# lookarounds, conditionals, atomic groups and possessive quantifiers, \A and \Z.
+_SEES_PAST_LINE = re.compile(r"\(\?[=!<>(]|[*+?}]\+|\\[AZz]")
+
+
+def _scanners(regexes: list[str]) -> list[tuple[re.Pattern[str], bool]] | None:
+    """Patterns for `_scan`: the `^`-anchored regexes in one alternation that the engine
+    tries only after a newline, each other regex alone (so the engine's own fast search
+    for its first characters is not lost in an alternation). None if a regex cannot be
+    scanned for (see `_Either.candidates`)."""
+    if any(_SEES_PAST_LINE.search(r) for r in regexes):
+        return None
+    anchored = _combine([r for r in regexes if _anchored(r)])
+    try:
+        out = [(re.compile(r"\n(?:" + anchored.pattern + ")", re.MULTILINE), True)] if anchored else []
+        out += [(re.compile(r, re.MULTILINE), False) for r in regexes if not _anchored(r)]
+    except re.error:
+        return None
+    if anchored is not None and not anchored.pattern:
+        return None  # `_combine` gave up
+    return out
+
+
+def _scan(pattern: re.Pattern[str], anchored: bool, doc: str, starts: list[int]) -> set[int]:
+    """Lines of `doc` ("\\n" + lines joined by "\\n"; line j's newline is at `starts[j]`)
+    where a match of `pattern` starts. A match at a newline may be the end of the line
+    before it, so both count. After a match the search resumes at the next line."""
+    found: set[int] = set()
+    pos, last = 0, len(starts) - 1
+    while True:
+        m = pattern.search(doc, pos)
+        if m is None:
+            return found
+        j = bisect.bisect_right(starts, m.start()) - 1
+        found.add(j)
+        if not anchored and m.start() == starts[j] and j > 0:
+            found.add(j - 1)
+        if j >= last:
+            return found
+        pos = starts[j + 1]
 
 
 _CACHE: dict[int, tuple[RulePack, dict[str, _Compiled]]] = {}
@@ -237,7 +303,10 @@ def apply_line_rules(
         )
         for pack in packs
     ]
-    for i, text in enumerate(stripped):
+    # Only lines some pack's rules could match need asking (one scan of the document per pack).
+    candidates = sorted({i for table in tables for i in table[3].candidates(stripped)})
+    for i in candidates:
+        text = stripped[i]
         if not text:
             continue
         for pack, keeps, drops, either in tables:

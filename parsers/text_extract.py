@@ -26,10 +26,13 @@ are joined by a newline and paragraphs by exactly one blank line.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import itertools
 import math
+import operator
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -95,58 +98,67 @@ def _headline_like(text: str) -> bool:
     return 3 <= len(words) <= 30 and not text.endswith((",", ":", ";")) and not text.endswith(".")
 
 
-def _find_roles(texts: list[str], decided: list[bool], pack: RulePack | None) -> dict[int, str]:
-    """Header roles by line index (over all raw lines); `decided` marks rule-decided lines."""
+def _find_roles(
+    texts: list[str], decided: list[bool], pack: RulePack | None, folded: list[str] | None = None
+) -> dict[int, str]:
+    """Header roles by line index (over all raw lines); `decided` marks rule-decided lines.
+
+    `folded` is `texts` casefolded, when the caller has it already.
+    """
     n = len(texts)
-    nonblank = [i for i in range(n) if texts[i]]
+    nonblank = list(itertools.compress(range(n), texts))
     if not nonblank:
         return {}
+    folded = folded if folded is not None else list(map(str.casefold, texts))
     limit = nonblank[min(len(nonblank) - 1, int(len(nonblank) * HEADER_SHARE))]
+    header = [i for i in nonblank if i <= limit]
     roles: dict[int, str] = {}
 
     # Headline: the first headline-like line no rule decided, that is not a
     # breadcrumb ("News > World"), not dated ("March 24, 2023 Special Dispatch"),
     # and not a masthead (a line printed again in the footer is the site's, not the story's).
-    late = {texts[i].casefold() for i in nonblank if i > limit}
+    late = set(folded[limit + 1 :])
     title_i = next(
         (
             i
-            for i in nonblank
-            if i <= limit
-            and not decided[i]
+            for i in header
+            if not decided[i]
             and _headline_like(texts[i])
             and ">" not in texts[i]
             and "»" not in texts[i]
             and not _DATE.search(texts[i])
-            and texts[i].casefold() not in late
+            and folded[i] not in late
         ),
         None,
     )
     if title_i is not None:
-        head = texts[title_i].casefold()
+        head = folded[title_i]
         roles[title_i] = "title"
-        # Copies: the page <title> ("Headline | Site") and the on-page headline.
-        for i in nonblank:
-            if i > limit or i == title_i or decided[i]:
-                continue
-            other = texts[i].casefold()
-            # The string comparisons first: they rule out nearly every line.
-            if (other == head or head.startswith(other) or other.startswith(head)) and len(other.split()) >= 3:
+        # Copies: the page <title> ("Headline | Site") and the on-page headline: lines equal
+        # to the headline, a prefix of it or starting with it (C-level scans of the header).
+        top = folded[: limit + 1]
+        related = map(operator.or_, map(head.startswith, top), map(str.startswith, top, itertools.repeat(head)))
+        for i in itertools.compress(range(limit + 1), related):
+            if texts[i] and i != title_i and not decided[i] and len(folded[i].split()) >= 3:
                 roles[i] = "title"
-        last_title = max(i for i, r in roles.items() if r == "title")
+        last_title = max(roles)
         # Standfirst: the next line, sentence-like, straight under the headline.
         nxt = next((i for i in nonblank if i > last_title), None)
         if nxt is not None and not decided[nxt] and nxt <= limit:
             text = texts[nxt]
             words = len(text.split())
             if 6 <= words <= 60 and _SENTENCE_END.search(text) and not is_byline(text, pack) and not is_dateline(text):
-                echoed = any(text.casefold() in texts[j].casefold() for j in nonblank if j > nxt)
+                # Lines hold no newline, so a search of the rest joined is a search of each line.
+                echoed = folded[nxt] in "\n".join(folded[nxt + 1 :])
                 followed_by_more = nxt + 1 < n and bool(texts[nxt + 1])
                 if echoed or followed_by_more:
                     roles[nxt] = "description"
 
-    for i in nonblank:
-        if i > limit or i in roles or decided[i]:
+    # Bylines and datelines: a whole-page scan finds the few header lines that could be one.
+    candidates = _byline_candidates(texts, limit) if pack is None or not pack.byline else set(header)
+    candidates.update(_digit_lines(texts, limit))  # every `_DATE` form has a digit
+    for i in sorted(candidates):
+        if i in roles or decided[i] or not texts[i]:
             continue
         if is_byline(texts[i], pack):
             roles[i] = "byline"
@@ -155,16 +167,45 @@ def _find_roles(texts: list[str], decided: list[bool], pack: RulePack | None) ->
     return roles
 
 
-def _repeats(texts: list[str]) -> dict[int, str]:
-    """Lines removed for repetition, by index, with their reason."""
+# Line starts where `_BYLINE` or a digit may match, found by one scan of "\n" + the lines
+# joined by "\n": the literal "\n" lets the regex engine jump from line start to line start.
+_BYLINE_AT_START = re.compile(r"\n(?:by|written by|von|por|par|oleh)\s", re.IGNORECASE)
+_DIGIT_IN_LINE = re.compile(r"\n[^\n\d]*\d")
+
+
+def _line_starts(texts: list[str]) -> list[int]:
+    """Offset of each line in "\n" + "\n".join(texts), counting the leading "\n" as line 0's."""
+    return list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+
+
+def _lines_matching(pattern: re.Pattern[str], texts: list[str], limit: int) -> set[int]:
+    """Indices (up to `limit`) of the lines where `pattern` (which starts with "\n") matches."""
+    doc = "\n" + "\n".join(texts[: limit + 1])
+    starts = _line_starts(texts[: limit + 1])
+    return {bisect.bisect_right(starts, m.start()) - 1 for m in pattern.finditer(doc)}
+
+
+def _byline_candidates(texts: list[str], limit: int) -> set[int]:
+    return _lines_matching(_BYLINE_AT_START, texts, limit)
+
+
+def _digit_lines(texts: list[str], limit: int) -> set[int]:
+    return _lines_matching(_DIGIT_IN_LINE, texts, limit)
+
+
+def _repeats(texts: list[str], folded: list[str] | None = None) -> dict[int, str]:
+    """Lines removed for repetition, by index, with their reason (`folded`: `texts` casefolded)."""
+    folded = folded if folded is not None else list(map(str.casefold, texts))
+    counts = Counter(folded)
+    repeated = {line for line, count in counts.items() if count > 1 and line}
+    if not repeated:
+        return {}
     where: dict[str, list[int]] = defaultdict(list)
-    for i, text in enumerate(texts):
-        if text:
-            where[text.casefold()].append(i)
+    for i, line in enumerate(folded):
+        if line in repeated:
+            where[line].append(i)
     out: dict[int, str] = {}
     for positions in where.values():
-        if len(positions) < 2:
-            continue
         words = len(_WORD.findall(texts[positions[0]]))
         close = any(b - a <= 3 for a, b in itertools.pairwise(positions))
         if close and words >= 4:
@@ -245,52 +286,83 @@ def find_headline(raw_lines: Sequence[str], packs: PackSet, pack: RulePack | Non
     return headline_anchor(_find_roles(texts, [h is not None for h in hits], pack))
 
 
-def _smoothed(open_lines: list[int], prob: dict[int, float], threshold: float, switch: float) -> list[int]:
+def _smoothed(open_lines: list[int], probs: Sequence[float], threshold: float, switch: float) -> list[int]:
     """The lines to keep: a body/chrome labelling (Viterbi over two states) that
     maximises the summed log-odds over the threshold minus `switch` per change
     of state. Article text comes in runs, so an isolated borderline line takes
     the side of its neighbours; a confident line still stands alone.
+
+    With two states the Viterbi scores reduce to one number per line, the lead of
+    "body" over "chrome", which moves by the line's score after being clipped to
+    [-switch, switch]. Walking back, a line keeps the state of the line after it
+    unless its lead was beyond the clip (then it is body, or chrome, regardless).
     """
-    lt = math.log(threshold / (1 - threshold))
-    score = [math.log(max(prob[i], 1e-6) / max(1 - prob[i], 1e-6)) - lt for i in open_lines]
-    # best[state] = best total ending in state; back pointers per position.
-    b_chrome, b_body = 0.0, -1e9
-    back: list[tuple[int, int]] = []
+    if not open_lines:
+        return []
+    p = np.asarray(probs, dtype=float)
+    score = (np.log(np.maximum(p, 1e-6) / np.maximum(1 - p, 1e-6)) - math.log(threshold / (1 - threshold))).tolist()
+    lead, leads = -switch, []  # starting in chrome: the first body line pays a switch
     for sc in score:
-        from_c_to_b = b_chrome - switch
-        from_b_to_c = b_body - switch
-        new_body = max(b_body, from_c_to_b) + sc
-        new_chrome = max(b_chrome, from_b_to_c)
-        back.append((0 if b_chrome >= from_b_to_c else 1, 1 if b_body >= from_c_to_b else 0))
-        b_chrome, b_body = new_chrome, new_body
-    state = 1 if b_body > b_chrome else 0
-    out = []
-    for j in range(len(score) - 1, -1, -1):
-        if state == 1:
-            out.append(open_lines[j])
-        state = back[j][state]
-    return out
+        lead = min(max(lead, -switch), switch) + sc
+        leads.append(lead)
+    d = np.asarray(leads)
+    forced = np.where(d > switch, 1, np.where(d < -switch, 0, -1))
+    forced[-1] = 1 if d[-1] > 0 else 0
+    m = len(d)
+    next_forced = np.minimum.accumulate(np.where(forced >= 0, np.arange(m), m)[::-1])[::-1]
+    body = forced[next_forced] == 1
+    return list(itertools.compress(open_lines, body.tolist()))
 
 
-def _classifier_keeps(open_lines: list[int], prob: dict[int, float], threshold: float) -> dict[int, str]:
-    """Lines the classifier keeps, with their reason.
+def _classifier_keeps(open_lines: list[int], probs: Sequence[float], threshold: float) -> dict[int, str]:
+    """Lines the classifier keeps (`probs` are theirs, in order), with their reason.
 
     If nothing clears the threshold (an odd page: a table, a short teaser, a
     foreign script) the page still has a story: keep the densest run of the
     relatively best lines rather than return nothing, which would lose it all.
     """
-    kept = {i: "classifier:body" for i in _smoothed(open_lines, prob, threshold, SWITCH_COST)}
+    kept = dict.fromkeys(_smoothed(open_lines, probs, threshold, SWITCH_COST), "classifier:body")
     if kept or not open_lines:
         return kept
-    relative = max(prob[i] for i in open_lines) * 0.5
+    relative = max(probs) * 0.5
     best, best_lo, best_hi, cur, cur_lo = 0.0, 0, 0, 0.0, 0
-    for j, i in enumerate(open_lines):
+    for j, prob in enumerate(probs):
         if cur <= 0:
             cur, cur_lo = 0.0, j
-        cur += prob[i] - relative
+        cur += prob - relative
         if cur > best:
             best, best_lo, best_hi = cur, cur_lo, j + 1
-    return {i: "classifier:best-run" for i in open_lines[best_lo:best_hi] if prob[i] >= relative}
+    run = zip(open_lines[best_lo:best_hi], probs[best_lo:best_hi], strict=True)
+    return {i: "classifier:best-run" for i, prob in run if prob >= relative}
+
+
+# Blank raw lines share one decision (decisions are immutable).
+_BLANK = LineDecision("", False, "blank")
+_DECISION_FIELDS = ("text", "kept", "reason", "role")
+# Building a frozen dataclass costs four `object.__setattr__` calls; a page has hundreds of
+# lines, so when `LineDecision` is the plain frozen dataclass it is (fields, no slots, no
+# __post_init__), instances are made by setting their `__dict__` at once instead.
+_FAST_DECISIONS = (
+    tuple(f.name for f in dataclasses.fields(LineDecision)) == _DECISION_FIELDS
+    and "__slots__" not in vars(LineDecision)
+    and not hasattr(LineDecision, "__post_init__")
+)
+
+
+def _line_decisions(
+    raw_lines: Sequence[str], kept: list[bool], reasons: list[str], roles: list[str]
+) -> list[LineDecision]:
+    """`LineDecision(raw_lines[i], kept[i], reasons[i], roles[i])` for every line."""
+    if not _FAST_DECISIONS:
+        return list(map(LineDecision, raw_lines, kept, reasons, roles))
+    decisions = [_BLANK] * len(raw_lines)
+    for i in itertools.compress(range(len(raw_lines)), raw_lines):
+        decision = object.__new__(LineDecision)
+        object.__setattr__(
+            decision, "__dict__", {"text": raw_lines[i], "kept": kept[i], "reason": reasons[i], "role": roles[i]}
+        )
+        decisions[i] = decision
+    return decisions
 
 
 def decide_lines(
@@ -300,36 +372,53 @@ def decide_lines(
 
     `model` overrides the shipped classifier (cross-validation in the benchmarks).
     """
+    decisions, meta, _ = _decide(raw_lines, packs, pack, model)
+    return decisions, meta
+
+
+def _decide(
+    raw_lines: Sequence[str], packs: PackSet, pack: RulePack | None, model: Model | None = None
+) -> tuple[list[LineDecision], RawMetadata, str]:
+    """`decide_lines`, and the body (`join_body` of the decisions)."""
     texts = squash_lines(raw_lines)
+    folded = list(map(str.casefold, texts))
     applicable = [pack, packs.generic] if pack is not None else [packs.generic]
     hits: list[RuleHit | None] = apply_line_rules(texts, applicable, squashed=True)
-    roles = _find_roles(texts, [h is not None for h in hits], pack)
-    repeats = _repeats(texts)
+    decided = [hit is not None for hit in hits]
+    roles = _find_roles(texts, decided, pack, folded)
+    repeats = _repeats(texts, folded)
     scores = score_lines(texts, model or load_model(), headline_anchor(roles), squashed=True)
-    prob_of = dict(zip(scores.idx, scores.probs, strict=True))
-    row_of = {i: r for r, i in enumerate(scores.idx)}
-    open_lines = [i for i in scores.idx if hits[i] is None and i not in roles and i not in repeats]
-    kept = _classifier_keeps(open_lines, prob_of, scores.threshold)
+    open_rows = [r for r, i in enumerate(scores.idx) if not decided[i] and i not in roles and i not in repeats]
+    kept_reasons = _classifier_keeps(
+        [scores.idx[r] for r in open_rows], [scores.probs[r] for r in open_rows], scores.threshold
+    )
 
-    signals = _weakest_signals(scores.feats)
-    decisions: list[LineDecision] = []
-    meta = RawMetadata()
-    for i, text in enumerate(texts):
+    # Each line's decision, weakest first so that stronger ones overwrite: the
+    # classifier's signal, then what it keeps, repetition, header roles, rules.
+    n = len(texts)
+    kept = [False] * n
+    reasons = ["blank"] * n
+    line_roles = ["body"] * n
+    for i, signal in zip(scores.idx, _weakest_signals(scores.feats), strict=True):
+        reasons[i] = signal
+    for i, reason in kept_reasons.items():
+        kept[i], reasons[i] = True, reason
+    for i, reason in repeats.items():
+        reasons[i] = reason
+    for i, role in roles.items():
+        reasons[i], line_roles[i] = f"role:{role}", role
+    for i in itertools.compress(range(n), decided):
         hit = hits[i]
-        if not text:
-            decisions.append(LineDecision(raw_lines[i], False, "blank"))
-        elif hit is not None:
-            decisions.append(LineDecision(raw_lines[i], hit.action == KEEP, hit.reason))
-        elif i in roles:
-            role = roles[i]
-            decisions.append(LineDecision(raw_lines[i], False, f"role:{role}", role))
-        elif i in repeats:
-            decisions.append(LineDecision(raw_lines[i], False, repeats[i]))
-        elif i in kept:
-            decisions.append(LineDecision(raw_lines[i], True, kept[i]))
-        else:
-            decisions.append(LineDecision(raw_lines[i], False, signals[row_of[i]]))
+        assert hit is not None
+        kept[i], reasons[i], line_roles[i] = hit.action == KEEP, hit.reason, "body"
+    decisions = _line_decisions(raw_lines, kept, reasons, line_roles)
+    body = "\n\n".join(itertools.compress(texts, kept))  # kept lines are non-blank: `join_body`
+    return decisions, _header_meta(texts, roles, hits), body
 
+
+def _header_meta(texts: list[str], roles: dict[int, str], hits: list[RuleHit | None]) -> RawMetadata:
+    """The header roles' lines as raw metadata."""
+    meta = RawMetadata()
     for i, role in sorted(roles.items()):
         if hits[i] is not None:
             continue
@@ -343,7 +432,7 @@ def decide_lines(
             meta.byline_lines.append(texts[i])
         elif role == "dateline":
             meta.date_lines.append(texts[i])
-    return decisions, meta
+    return meta
 
 
 def join_body(decisions: Sequence[LineDecision]) -> str:
@@ -358,9 +447,9 @@ def join_body(decisions: Sequence[LineDecision]) -> str:
 def extract_text(text: str, packs: PackSet, pack: RulePack | None) -> Extraction:
     """The article body of a plain-text page dump, with every line's decision and header metadata."""
     raw_lines = text.splitlines()
-    decisions, meta = decide_lines(raw_lines, packs, pack)
+    decisions, meta, body = _decide(raw_lines, packs, pack)
     return Extraction(
-        text=join_body(decisions),
+        text=body,
         extractor=EXTRACTOR,
         meta=meta,
         lines=decisions,

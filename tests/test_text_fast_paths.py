@@ -1,0 +1,147 @@
+"""The plain-text path's whole-document shortcuts agree with the per-line definitions."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from parsers import classifier, text_extract
+from parsers.line_rules import apply_line_rules
+from parsers.rules import LineMatcher, RulePack, default_packs
+from parsers.types import LineDecision
+
+ODD_LINES = [
+    "ÉCOLE İstanbul ΣΑΣ straße",
+    "",
+    "Привет мир, это тест. «Да»",
+    "東京は晴れです。今日は良い天気",
+    "By John Smith",
+    "by\tJane",
+    "ALL CAPS LINE",
+    "a - b - - c |",
+    "x ǅ y: ",
+    "² 12 3a ٣٤",
+    "  spaced   out  ",
+    "\u200bzero\u00a0width",
+    "He said: “Stop.”",
+    "Sign in | Log in © 2023 read more",
+]
+
+
+def test_other_space_is_every_whitespace_but_space_and_newline() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    expected = {c for c in every if c.isspace()} - {" ", "\n"}
+    assert set(re.findall(f"[{classifier._OTHER_SPACE}]", every)) == expected
+
+
+@pytest.mark.parametrize("lines", [ODD_LINES, ["a b", "c"], [" a"], ["a "], ["a\nb"], [], ["", ""], ["é", " "]])
+def test_squash_lines_is_squash_of_each_line(lines: list[str]) -> None:
+    assert classifier.squash_lines(lines) == [classifier.squash(line) for line in lines]
+
+
+def _per_line_features(lines: list[str]) -> dict[str, list[float]]:
+    """The line signals as the per-line regexes and string methods define them."""
+    texts = [classifier.squash(line) for line in lines if classifier.squash(line)]
+    toks = [classifier._WORD.findall(t.lower()) for t in texts]
+    return {
+        "log_words": [
+            math.log1p(max(len(k), len(t) // 3) if classifier._UNSPACED.search(t) else len(k))
+            for k, t in zip(toks, texts, strict=True)
+        ],
+        "sentence_end": [1.0 if classifier._SENTENCE_END.search(t) else 0.0 for t in texts],
+        "colon_end": [1.0 if t.endswith(":") else 0.0 for t in texts],
+        "all_caps": [1.0 if len(t) > 3 and t.isupper() else 0.0 for t in texts],
+        "cap_ratio": [len(classifier._CAPITALISED.findall(t)) / (t.count(" ") + 1) for t in texts],
+        "starts_by": [
+            1.0 if classifier._BY.match(t) and len(k) <= 12 else 0.0 for k, t in zip(toks, texts, strict=True)
+        ],
+        "separators": [min(len(classifier._SEPARATORS.findall(t)) + t.count(" - "), 3) / 3 for t in texts],
+    }
+
+
+def test_document_features_match_per_line_definitions() -> None:
+    _, feats = classifier.document_features(ODD_LINES)
+    for name, expected in _per_line_features(ODD_LINES).items():
+        got = feats[:, classifier.OWN_FEATURES.index(name)]
+        assert np.allclose(got, expected), name
+
+
+def test_word_hashes_agree_and_find_stop_words() -> None:
+    words = ["the", "straße", "привет", "x", "東京は晴れです"] * 20
+    assert classifier._word_hashes(words[:5]).tolist() == classifier._word_hashes(words).tolist()[:5]
+    toks = classifier._tokens("the cat\nsat on the mat the", 2)
+    assert toks.per_line(np.ones(len(toks.hashes), dtype=bool)).tolist() == [2, 5]
+    assert toks.per_line(toks.first_in_line).tolist() == [2, 4]  # "the" twice on line 2 counts once
+
+
+def _viterbi(open_lines: list[int], probs: list[float], threshold: float, switch: float) -> list[int]:
+    """The two-state Viterbi `_smoothed` stands for, written out with back pointers."""
+    lt = math.log(threshold / (1 - threshold))
+    b_chrome, b_body, back = 0.0, -1e9, []
+    for p in probs:
+        sc = math.log(max(p, 1e-6) / max(1 - p, 1e-6)) - lt
+        back.append((0 if b_chrome >= b_body - switch else 1, 1 if b_body >= b_chrome - switch else 0))
+        b_chrome, b_body = max(b_chrome, b_body - switch), max(b_body, b_chrome - switch) + sc
+    state, out = (1 if b_body > b_chrome else 0), []
+    for j in range(len(probs) - 1, -1, -1):
+        if state:
+            out.append(open_lines[j])
+        state = back[j][state]
+    return sorted(out)
+
+
+def test_smoothing_matches_the_viterbi_recursion() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(1, 40))
+        probs = rng.beta(0.5, 0.5, n).tolist()
+        lines = list(range(0, 2 * n, 2))
+        assert text_extract._smoothed(lines, probs, 0.2, 5.0) == _viterbi(lines, probs, 0.2, 5.0)
+
+
+def test_fast_line_decisions_equal_constructed_ones() -> None:
+    raw = ["Headline here", "", "   ", "Body text."]
+    got = text_extract._line_decisions(
+        raw, [False, False, False, True], ["role:title", "blank", "blank", "x"], ["title", "body", "body", "body"]
+    )
+    assert got == [
+        LineDecision("Headline here", False, "role:title", "title"),
+        LineDecision("", False, "blank"),
+        LineDecision("   ", False, "blank"),
+        LineDecision("Body text.", True, "x"),
+    ]
+
+
+def test_rule_scan_finds_what_each_line_would() -> None:
+    regexes = [r"(?i)^share\b.{0,20}$", r"\(Source:\s*\)?$", r"(?i)\ball rights reserved\.?$", r"^x\s*$", r"\s$"]
+    pack = RulePack(
+        outlet="t",
+        drop=[LineMatcher(regex=r, name=f"r{k}") for k, r in enumerate(regexes)] + [LineMatcher(line="Exact line")],
+    )
+    lines = [
+        "Share this",
+        "x",
+        "",
+        "photo (Source: )",
+        "© All Rights Reserved.",
+        "Exact line",
+        "shared x",
+        "nothing",
+        "x",
+        "share",
+    ]
+    slow = [next((m.name or "exact" for m in pack.drop if m.matches(t)), None) if t else None for t in lines]
+    got = apply_line_rules(lines, [pack, default_packs().generic])
+    assert [h is not None for h in got] == [
+        s is not None or h is not None
+        for s, h in zip(slow, apply_line_rules(lines, [default_packs().generic]), strict=True)
+    ]
+
+
+def test_patterns_that_see_past_a_line_fall_back_to_every_line() -> None:
+    pack = RulePack(outlet="t", drop=[LineMatcher(regex=r"foo(?!\s)"), LineMatcher(regex=r"\Abar")])
+    lines = ["a foo", "bar b", "foo x"]
+    assert [h is not None for h in apply_line_rules(lines, [pack])] == [True, True, False]
