@@ -36,7 +36,14 @@ from parsers.metadata import authors as author_rules
 from parsers.metadata import dates as date_rules
 from parsers.metadata.html_meta import HtmlMeta, jsonld_first, jsonld_name, parse_html_meta
 from parsers.metadata.language import detect_language
-from parsers.metadata.outlets import OutletRegistry, attribute, build_registry, host_of, registered_domain
+from parsers.metadata.outlets import (
+    OutletRegistry,
+    attribute,
+    build_registry,
+    host_of,
+    lines_with,
+    registered_domain,
+)
 from parsers.metadata.syndication import credit_origin, jsonld_origin, wire_origin
 from parsers.rules import PackSet, RulePack
 from parsers.types import Extraction, NormalisedMetadata, Sidecar
@@ -377,7 +384,7 @@ def _authors(
     names = parse(generic)
     if names:
         return names, credit
-    follow = [line for line in all_lines if author_rules.is_follow_prompt(line)]
+    follow = [all_lines[i] for i in lines_with(all_lines, ("follow",)) if author_rules.is_follow_prompt(all_lines[i])]
     return parse(follow), credit
 
 

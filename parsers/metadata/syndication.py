@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from parsers.metadata.html_meta import jsonld_name
-from parsers.metadata.outlets import OutletRegistry, host_of
+from parsers.metadata.outlets import OutletRegistry, host_of, lines_with
 
 # "(AP) —" at the very start of the story, optionally after an all-caps place line.
 # "LONDON, Nov 19 (Reuters) -" carries the day too; CNN glues its marker to the text:
@@ -33,6 +33,8 @@ _CREDIT = re.compile(
     r"(?:the\s+website\s+of\s+)?(?P<outlet>[^.,;:()]{2,60}?)\s*(?:\.|,|;|\(|$|\s+(?:and|on|under)\b)",
     re.IGNORECASE,
 )
+# Every credit holds one of these: the lines without any cannot match `_CREDIT`.
+_CREDIT_WORDS = ("first", "originally", "republished", "reprinted")
 
 
 def wire_origin(lines: Iterable[str], registry: OutletRegistry, limit: int = 8) -> str | None:
@@ -54,7 +56,8 @@ def wire_origin(lines: Iterable[str], registry: OutletRegistry, limit: int = 8) 
 
 def credit_origin(lines: Iterable[str], registry: OutletRegistry) -> str | None:
     """The outlet named by a "first published in X" credit line, anywhere in the text."""
-    for line in lines:
+    lines = list(lines)
+    for line in (lines[i] for i in lines_with(lines, _CREDIT_WORDS)):
         if len(line) > 300:
             continue
         match = _CREDIT.search(line)
