@@ -119,6 +119,8 @@ def _normalise(
     # Every line the extractor saw (kept or removed): a dateline or byline is usually
     # removed from the body, but it is exactly what we need here.
     all_lines = [d.text for d in extraction.lines] or extraction.text.splitlines()
+    # The story's head, found once: the header and the byline search both start from it.
+    window = _story_window(extraction)
     body_lines = [d.text for d in extraction.lines if d.kept and d.role == "body"] or extraction.text.splitlines()
     if html is not None:
         # HTML "lines" are the extractor's blocks; the header is the top of the body text.
@@ -126,7 +128,7 @@ def _normalise(
     else:
         # Not every line the extractor calls a dateline: a site header's clock
         # ("Wed, Nov 20, 2019" above the navigation) is the day of the fetch.
-        header = _story_head(extraction, HEADER_LINES)
+        header = window if window is not None else _first_lines(extraction, HEADER_LINES)
         if not extraction.lines:
             header = _nonempty([*raw.date_lines, *header])
 
@@ -153,7 +155,7 @@ def _normalise(
     )
     pack = packs.by_name(first.outlet) if first.outlet else None
 
-    names, byline_credit = _authors(extraction, all_lines, page, articles, pack, registry)
+    names, byline_credit = _authors(extraction, all_lines, page, articles, pack, registry, window)
     origin = (
         credit_origin(all_lines, registry)
         or wire_origin(body_lines, registry)
@@ -226,24 +228,29 @@ def _normalise(
     )
 
 
-def _story_head(extraction: Extraction, fallback: int) -> list[str]:
+def _story_window(extraction: Extraction) -> list[str] | None:
     """The lines around the story's start, where its byline and dateline are.
 
     A page dump opens with navigation, often with a site-header clock ("Wed, Nov 20,
     2019": the day of the fetch), and its first line is the page's <title>, which the
     extractor also marks as the headline. So the window opens a few lines above the
     headline copy nearest the body (not the first line), or well above the first body
-    line, and closes a few lines into the body. Without roles from the extractor: the
-    first `fallback` non-empty lines.
+    line, and closes a few lines into the body. None without roles from the extractor.
     """
     lines = extraction.lines
     first_body = next((i for i, d in enumerate(lines) if d.kept and d.role == "body"), None)
-    titles = [i for i, d in enumerate(lines) if d.role == "title" and i > 0 and (first_body is None or i < first_body)]
+    # Only a headline above the body counts: the lines after it need no look.
+    above = lines if first_body is None else lines[:first_body]
+    titles = [i for i, d in enumerate(above) if i > 0 and d.role == "title"]
     if first_body is None and not titles:
-        return _nonempty((d.text for d in lines), fallback) or _nonempty(extraction.text.splitlines(), fallback)
+        return None
     start = max(0, titles[-1] - BEFORE_TITLE) if titles else max(0, (first_body or 0) - BEFORE_BODY)
     end = (first_body if first_body is not None else titles[-1]) + AFTER_BODY
     return _nonempty(d.text for d in lines[start:end])
+
+
+def _first_lines(extraction: Extraction, count: int) -> list[str]:
+    return _nonempty((d.text for d in extraction.lines), count) or _nonempty(extraction.text.splitlines(), count)
 
 
 _BREADCRUMB = re.compile(r"^\s*(?:[^\s>»›][^>»›]{0,30}?\s+[>»›]\s+){1,3}(?P<last>[^>»›]{2,40}?)\s*$")
@@ -325,6 +332,7 @@ def _authors(
     articles: list[dict[str, Any]],
     pack: RulePack | None,
     registry: OutletRegistry,
+    window: list[str] | None,
 ) -> tuple[list[str], str | None]:
     """Authors from the first source that names a person, and any outlet a byline credits.
 
@@ -334,7 +342,7 @@ def _authors(
     """
     raw = extraction.meta
     credit: str | None = None
-    head = _nonempty([*raw.byline_lines, *_story_head(extraction, BYLINE_LINES)])
+    head = _nonempty([*raw.byline_lines, *(window if window is not None else _first_lines(extraction, BYLINE_LINES))])
 
     def parse(texts: Iterable[str]) -> list[str]:
         nonlocal credit
