@@ -17,7 +17,7 @@ from prefect import flow
 from prefect.artifacts import create_table_artifact
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from flows.tasks import dedup_and_commit, parse_all, plan_run, recover_interrupted, summarise
+from flows.tasks import dedup_and_commit, parse_all, plan_run, recover_interrupted, summarise, worker_slots
 from parsers.pipeline import DEFAULT_MAX_BYTES, RunContext
 from store.dedup_index import DEFAULT_THRESHOLD
 from store.layout import staging_dir
@@ -77,10 +77,11 @@ def ingest(
     raw, out = Path(raw_dir), Path(out_dir)
     with out_dir_lock(out, wait=wait):
         recovered = recover_interrupted(out)
-        plan = plan_run(raw, out, batch_size, max_bytes, workers)
-        staging = RunStaging(staging_dir(out, ctx.run_id), ctx.run_id)
         with task_runner_for(workers, dask_address) as runner:
-            collected = parse_all(runner, raw_dir, plan, staging, ctx)
+            slots = worker_slots(runner, workers)
+            plan = plan_run(raw, out, batch_size, max_bytes, slots)
+            staging = RunStaging(staging_dir(out, ctx.run_id), ctx.run_id)
+            collected = parse_all(runner, raw_dir, plan, staging, ctx, slots)
         committed = dedup_and_commit(out, staging, collected, ctx.run_id, near_dup_threshold)
         summary = summarise(ctx, raw, out, plan, collected, committed, recovered, time.monotonic() - started)
         if summary.processed:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import contextlib
+import itertools
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture
 from prefect.logging import get_run_logger
 from prefect.task_runners import TaskRunner
 
@@ -29,6 +30,8 @@ from store.staging import RunStaging
 
 # I/O steps may meet a transient error (NFS hiccup, busy disk); parsing is pure and is not retried.
 IO_RETRIES = {"retries": 2, "retry_delay_seconds": 2}
+# Batches submitted and not yet collected, per worker slot: one running, one queued behind it.
+IN_FLIGHT_PER_SLOT = 2
 
 
 @dataclass
@@ -123,26 +126,47 @@ def collect(outcomes: list[Outcome], batch_no: int, staging: RunStaging, into: C
     progress().advance(len(outcomes))
 
 
-def parse_all(runner: TaskRunner, raw_dir: str, plan: Plan, staging: RunStaging, ctx: RunContext) -> Collected:
-    """Submit every batch, then stage results as they finish so none pile up in this process."""
+def worker_slots(runner: TaskRunner, workers: int) -> int:
+    """How many batches can run at once: the Dask cluster's threads, else `workers`."""
+    client = getattr(runner, "client", None)  # DaskTaskRunner, local or --dask-address
+    if client is not None:
+        with contextlib.suppress(Exception):  # a cluster that cannot say: fall back to the option
+            return max(1, sum(client.nthreads().values()))
+    return max(1, workers)
+
+
+def parse_all(
+    runner: TaskRunner, raw_dir: str, plan: Plan, staging: RunStaging, ctx: RunContext, slots: int
+) -> Collected:
+    """Parse every batch and stage results in batch order, with a bounded number in flight.
+
+    At most `IN_FLIGHT_PER_SLOT` batches per worker slot are submitted and not yet
+    collected: a finished Dask task keeps its result in the worker's memory until the
+    flow lets go of its future, so submitting every batch at once made memory grow with
+    the corpus. Batches are collected in order (first submitted, first collected); the
+    queue behind each worker keeps it busy meanwhile.
+    """
     logger = get_run_logger()
-    futures = {
-        runner.submit(parse_batch_task, {"raw_dir": raw_dir, "items": batch, "ctx": ctx}): number
-        for number, batch in enumerate(plan.batches)
-    }
+
+    def submit(items: list[WorkItem]) -> PrefectFuture[list[Outcome]]:
+        return runner.submit(parse_batch_task, {"raw_dir": raw_dir, "items": items, "ctx": ctx})
+
     collected = Collected()
     progress().start(sum(len(b) for b in plan.batches))
-    for future in as_completed(list(futures)):
-        number = futures.pop(future)
+    waiting: deque[tuple[int, PrefectFuture[list[Outcome]]]] = deque()
+    upcoming = iter(enumerate(plan.batches))
+    while True:
+        for number, batch in itertools.islice(upcoming, max(0, IN_FLIGHT_PER_SLOT * slots - len(waiting))):
+            waiting.append((number, submit(batch)))
+        if not waiting:
+            break
+        number, future = waiting.popleft()
         try:
             outcomes = future.result()
         except Exception as exc:  # its worker died past Dask's retries: see flows/salvage.py
             logger.warning("batch %d failed (%s); parsing its files one by one", number, exc)
-
-            def submit(one: list[WorkItem]) -> Any:
-                return runner.submit(parse_batch_task, {"raw_dir": raw_dir, "items": one, "ctx": ctx})
-
             outcomes = salvage(submit, plan.batches[number], ctx, exc)
+        del future  # releases the result held by the worker
         collect(outcomes, number, staging, collected, ctx.run_id)
         logger.info("batch %d: %d documents", number, len(outcomes))
     progress().finish()
