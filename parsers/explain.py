@@ -8,7 +8,7 @@ rest of the page never looked like article text) with the line rules' verdicts.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from parsers.rules import PackSet, RulePack, default_packs
@@ -51,7 +51,7 @@ class Explanation:
             "extractor": self.extractor,
             "kept": self.kept,
             "removed": self.removed,
-            "meta": asdict(self.meta),
+            "meta": self.meta.as_dict(),
             "lines": [
                 {"n": n, "kept": d.kept, "reason": d.reason, "role": d.role, "text": d.text}
                 for n, d in enumerate(self.lines, start=1)

@@ -6,7 +6,7 @@ built millions of times, and never validated against user input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -61,6 +61,11 @@ class RawMetadata:
     # name their authors in metadata first: the HTML extractor leaves that search
     # here, run by `found_authors` only when normalisation gets that far.
     author_finder: Callable[[], list[str]] | None = field(default=None, repr=False, compare=False)
+
+    def as_dict(self) -> dict[str, object]:
+        """The fields as plain data (JSON-ready), with `found_authors` resolved."""
+        self.found_authors()
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "author_finder"}
 
     def found_authors(self) -> list[str]:
         """`authors`, or what `author_finder` finds when there are none (run once)."""

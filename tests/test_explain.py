@@ -65,6 +65,23 @@ def test_explain_json_is_complete() -> None:
     json.dumps(data)  # serialisable
 
 
+def test_explain_json_of_an_html_page_names_its_byline_author(tmp_path: Path) -> None:
+    # The markup byline search is deferred during extraction; explain must resolve it, not print a function.
+    page = tmp_path / "story.html"
+    paragraph = "The council voted on Tuesday to rebuild the old bridge over the river before next winter. "
+    page.write_text(
+        "<html><head><title>Bridge vote</title></head><body><article><h1>Bridge vote</h1>"
+        '<p class="byline">By <span class="author">Ann Smith</span></p>'
+        + "".join(f"<p>{paragraph * 3}</p>" for _ in range(4))
+        + "</article></body></html>",
+        encoding="utf-8",
+    )
+    data = explain_file(page).to_json()
+    assert data["meta"]["authors"] == ["Ann Smith"]
+    assert "author_finder" not in data["meta"]
+    json.dumps(data)
+
+
 def test_cli_explain_and_suggest(cli_env: dict[str, str], tmp_path: Path) -> None:
     result = run_cli(["explain", str(SPOKESMAN), "--json"], cli_env)
     assert result.returncode == 0, result.stderr
