@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import tldextract
@@ -126,7 +126,7 @@ def registered_domain(url: str | None) -> str | None:
     return _registered(host)
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # bounded: a crawl of the open web meets millions of hosts
 def _registered(host: str) -> str | None:
     parts = _TLD(host)
     if not parts.domain or not parts.suffix:
