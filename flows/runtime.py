@@ -33,6 +33,11 @@ _DEFAULTS = {
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     "DASK_LOGGING__DISTRIBUTED": "error",
     "DASK_DISTRIBUTED__WORKER__DAEMON": "false",
+    # A Dask worker keeps its last N state-machine events for debugging, and each event
+    # of a Prefect task holds the task's parameters and serialised Prefect context
+    # (about 0.6 MB a batch): Dask's default of 1,000 made every worker grow by
+    # 200 MB over its first few hundred batches. The last few are enough to debug.
+    "DASK_DISTRIBUTED__ADMIN__LOW_LEVEL_LOG_LENGTH": "30",
     # The first start in a new PREFECT_HOME migrates its database: slow on a busy machine.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }
