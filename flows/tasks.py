@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from prefect import task
@@ -52,7 +52,7 @@ class Collected:
     facts: dict[str, ArticleFacts] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleFacts:
     """What the run report says of an article, kept until dedup says whether it is canonical."""
 
@@ -190,7 +190,7 @@ def dedup_and_commit(
     canonical, duplicates = resolve(collected.candidates, index, run_id)
     duplicate_paths = {d.source_path for d in duplicates}
     for path in duplicate_paths:
-        collected.ledger[path] = LedgerEntry(**{**collected.ledger[path].__dict__, "outcome": "duplicate"})
+        collected.ledger[path] = replace(collected.ledger[path], outcome="duplicate")
     written = staging.write_articles({c.source_path for c in canonical})
     staging.write_rows("duplicates", duplicates, Duplicate)
     staging.write_rows("rejects", collected.rejects, Reject)

@@ -21,7 +21,7 @@ from parsers.types import Sidecar
 from schemas.models import Article, Reject
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a run holds one per document: no per-object dict
 class WorkItem:
     """One document found by discovery; paths are POSIX, relative to RAW_DIR."""
 

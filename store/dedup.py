@@ -23,7 +23,7 @@ from store.faults import crash_point
 _LATEST = datetime.max.replace(tzinfo=UTC)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per article of a run, held until dedup
 class Candidate:
     """The little an article needs to take part in dedup."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -31,7 +31,7 @@ LEDGER_SCHEMA = pa.schema(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per document of a run, held until the commit
 class LedgerEntry:
     source_path: str
     source_sha256: str | None
@@ -88,4 +88,4 @@ def file_sha256(path: Path, limit: int) -> str | None:
 
 
 def ledger_table(entries: list[LedgerEntry]) -> pa.Table:
-    return pa.Table.from_pylist([e.__dict__ for e in entries], schema=LEDGER_SCHEMA)
+    return pa.Table.from_pylist([asdict(e) for e in entries], schema=LEDGER_SCHEMA)
