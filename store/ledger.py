@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -88,4 +88,5 @@ def file_sha256(path: Path, limit: int) -> str | None:
 
 
 def ledger_table(entries: list[LedgerEntry]) -> pa.Table:
-    return pa.Table.from_pylist([asdict(e) for e in entries], schema=LEDGER_SCHEMA)
+    # Column by column: no dict per entry (a run's ledger can be a million rows).
+    return pa.table({name: [getattr(e, name) for e in entries] for name in LEDGER_SCHEMA.names}, schema=LEDGER_SCHEMA)
