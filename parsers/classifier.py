@@ -99,15 +99,24 @@ _CAPITALISED = re.compile(r"(?:^| )[A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ]")
 
 
 @cache
-def _stopword_index() -> dict[str, tuple[int, ...]]:
-    """word -> indices of the jusText stop-word lists that contain it (loaded once, offline)."""
+def _stopword_table() -> tuple[np.ndarray, np.ndarray, int]:
+    """Every jusText stop word that can be a token, as sorted `_word_hashes`; a bit-packed
+    (word, list) matrix of 1 where the list holds the word, its rows in hash order; and
+    the number of lists. Loaded once per process, offline. The 150,000 words themselves
+    are never held at once: as Python strings in a dict they cost 70 MB in every worker.
+    """
     import justext
 
-    index: dict[str, list[int]] = {}
+    hashes, owners = [], []
     for n, name in enumerate(sorted(justext.get_stoplists())):
-        for word in justext.get_stoplist(name):
-            index.setdefault(word, []).append(n)
-    return {w: tuple(ix) for w, ix in index.items()}
+        words = [w for w in justext.get_stoplist(name) if _WORD.fullmatch(w)]  # "don't" is never one token
+        hashes.append(_word_hashes(words))
+        owners.append(np.full(len(words), n, dtype=np.intp))
+    distinct, row = np.unique(np.concatenate(hashes), return_inverse=True)
+    n_lists = len(hashes)
+    matrix = np.zeros((len(distinct), n_lists), dtype=np.uint8)
+    matrix[row, np.concatenate(owners)] = 1
+    return distinct, np.packbits(matrix, axis=1), n_lists
 
 
 def document_stopwords(tokens: Sequence[str]) -> frozenset[str]:
@@ -117,16 +126,17 @@ def document_stopwords(tokens: Sequence[str]) -> frozenset[str]:
     to tell languages apart. A tie goes to the list met first (the first token, in token
     order, voting for a tied list; its lowest index among those).
     """
-    word_ids, _ = _stopword_matrix()
-    first_seen = dict.fromkeys(tokens[:600])  # distinct, in token order
-    return _stoplist_by_index(_vote([k for k in map(word_ids.get, first_seen) if k is not None]))
+    first_seen = list(dict.fromkeys(tokens[:600]))  # distinct, in token order
+    return _stoplist_by_index(_document_stoplist(_word_hashes(first_seen)))
 
 
-def _vote(ids: list[int] | np.ndarray) -> int:
-    """Index of the stop-word list the stop words `ids` (in token order) vote for; -1 if none."""
-    if not len(ids):
+def _vote(rows_at: np.ndarray) -> int:
+    """Index of the stop-word list that the stop words at rows `rows_at` of `_stopword_table`
+    (in token order) vote for; -1 if none."""
+    if not len(rows_at):
         return -1
-    rows = _stopword_matrix()[1][ids]
+    _, packed, n_lists = _stopword_table()
+    rows = np.unpackbits(packed[rows_at], axis=1, count=n_lists)
     votes = rows.sum(axis=0, dtype=np.int64)
     tied = np.flatnonzero(votes == votes.max())
     if len(tied) == 1:
@@ -136,35 +146,13 @@ def _vote(ids: list[int] | np.ndarray) -> int:
     return int(tied[np.flatnonzero(among[first])[0]])
 
 
-@cache
-def _stopword_matrix() -> tuple[dict[str, int], np.ndarray]:
-    """Stop words numbered, and a (word, list) matrix of 1 where the list holds the word."""
-    index = _stopword_index()
-    word_ids = {word: k for k, word in enumerate(index)}
-    matrix = np.zeros((len(index), 1 + max(max(ix) for ix in index.values())), dtype=np.uint8)
-    for word, lists in index.items():
-        matrix[word_ids[word], list(lists)] = 1
-    return word_ids, matrix
-
-
-@cache
-def _stopword_hashes() -> tuple[np.ndarray, np.ndarray]:
-    """`_word_hashes` of every stop word that can be a token, sorted, and each one's word id."""
-    word_ids, _ = _stopword_matrix()
-    words = [w for w in word_ids if _WORD.fullmatch(w)]  # "don't" is never one `\w+` token
-    hashes = _word_hashes(words)
-    order = np.argsort(hashes)
-    return hashes[order], np.array([word_ids[w] for w in words], dtype=np.intp)[order]
-
-
 def _document_stoplist(hashes: np.ndarray) -> int:
     """`document_stopwords` from token hashes (the first 600 tokens of the document, in order)."""
-    sorted_hashes, ids = _stopword_hashes()
+    sorted_hashes = _stopword_table()[0]
     distinct, first = np.unique(hashes, return_index=True)
     distinct = distinct[np.argsort(first, kind="stable")]  # token order, as `document_stopwords`
     found = _lookup(sorted_hashes, distinct)
-    pos = np.searchsorted(sorted_hashes, distinct[found])
-    return _vote(ids[pos])
+    return _vote(np.searchsorted(sorted_hashes, distinct[found]))
 
 
 @cache
