@@ -89,29 +89,36 @@ def parse_batch_task(raw_dir: str, items: list[WorkItem], ctx: RunContext) -> li
     return parse_batch(raw_dir, items, ctx)
 
 
-def _ledger_entry(outcome: Outcome, kind: str, run_id: str) -> LedgerEntry:
-    item = outcome.item
+def _ledger_entry(item: WorkItem, outcome: Outcome, kind: str, run_id: str) -> LedgerEntry:
     return LedgerEntry(item.source_path, outcome.row.source_sha256, item.size, item.mtime_ns, kind, run_id)
 
 
-def collect(outcomes: list[Outcome], batch_no: int, staging: RunStaging, into: Collected, run_id: str) -> None:
-    """Stage one batch's articles and keep only what dedup and the ledger need."""
+def collect(
+    items: list[WorkItem], outcomes: list[Outcome], batch_no: int, staging: RunStaging, into: Collected, run_id: str
+) -> None:
+    """Stage one batch's articles and keep only what dedup and the ledger need.
+
+    What is kept refers to the flow's own `items` (their path strings), not to the
+    copies that came back from the worker: one string per document, not three.
+    """
     articles: list[Article] = []
-    for outcome in outcomes:
+    for item, outcome in zip(items, outcomes, strict=True):
         row = outcome.row
+        assert row.source_path == item.source_path  # batches come back in order
+        path = item.source_path
         into.sidecar_warnings += outcome.warning is not None
         if isinstance(row, Reject):
             into.rejects.append(row)
-            into.ledger[row.source_path] = _ledger_entry(outcome, "reject", run_id)
+            into.ledger[path] = _ledger_entry(item, outcome, "reject", run_id)
             continue
         articles.append(row)
-        into.facts[row.source_path] = ArticleFacts(
+        into.facts[path] = ArticleFacts(
             row.outlet, bool(row.authors), row.published_date is not None or row.published_at is not None
         )
         assert outcome.signature is not None  # parse_item signs every article
         into.candidates.append(
             Candidate(
-                row.source_path,
+                path,
                 row.source_sha256,
                 row.doc_id,
                 row.published_at,
@@ -121,7 +128,7 @@ def collect(outcomes: list[Outcome], batch_no: int, staging: RunStaging, into: C
                 outcome.shingles,
             )
         )
-        into.ledger[row.source_path] = _ledger_entry(outcome, "article", run_id)
+        into.ledger[path] = _ledger_entry(item, outcome, "article", run_id)
     staging.add_pending(batch_no, articles)
     progress().advance(len(outcomes))
 
@@ -167,7 +174,7 @@ def parse_all(
             logger.warning("batch %d failed (%s); parsing its files one by one", number, exc)
             outcomes = salvage(submit, plan.batches[number], ctx, exc)
         del future  # releases the result held by the worker
-        collect(outcomes, number, staging, collected, ctx.run_id)
+        collect(plan.batches[number], outcomes, number, staging, collected, ctx.run_id)
         logger.info("batch %d: %d documents", number, len(outcomes))
     progress().finish()
     return collected

@@ -54,7 +54,7 @@ def run_once(raw: Path, out: Path, run_id: str, batch_size: int, max_bytes: int 
         staging = RunStaging(staging_dir(out, run_id), run_id)
         collected = Collected()
         for number, batch in enumerate(batches(new, batch_size)):
-            collect(parse_batch(str(raw), batch, ctx), number, staging, collected, run_id)
+            collect(batch, parse_batch(str(raw), batch, ctx), number, staging, collected, run_id)
         dedup_and_commit.fn(out, staging, collected, run_id, DEFAULT_THRESHOLD)
 
 
