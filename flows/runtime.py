@@ -19,6 +19,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -79,11 +80,12 @@ class TemporaryServer:
     def __init__(self) -> None:
         self.port = _free_port()
         self.api_url = f"http://127.0.0.1:{self.port}/api"
+        # A file, not a pipe: nobody reads the server's warnings during a long run, and
+        # a full pipe would block the server; its last line explains a failed start.
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in stop()
+        env = {**os.environ, **_SERVER_ENV}
         self.process = subprocess.Popen(
-            _uvicorn_command(self.port),
-            env={**os.environ, **_SERVER_ENV},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            _uvicorn_command(self.port), env=env, stdout=subprocess.DEVNULL, stderr=self.stderr
         )
 
     def wait_ready(self, timeout: float) -> None:
@@ -91,7 +93,8 @@ class TemporaryServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+                self.stderr.seek(0)
+                err = self.stderr.read().decode(errors="replace")
                 last = err.strip().splitlines()[-1:] or [f"exit code {self.process.returncode}"]
                 raise ServerStartError(f"the temporary Prefect server exited: {last[0]}")
             try:
@@ -115,8 +118,7 @@ class TemporaryServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stderr:
-            self.process.stderr.close()
+        self.stderr.close()
 
 
 def _startup_timeout() -> float:
