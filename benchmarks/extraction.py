@@ -23,6 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from trafilatura.meta import reset_caches
+
 from parsers.rules import PackSet, default_packs
 from parsers.train import page_scores, summarise
 from parsers.types import Sidecar
@@ -81,6 +83,9 @@ def main() -> None:
     run(pages[0][2], pages[0][1], pages[0][3], packs)  # warm caches (model, stop lists) outside the clock
 
     def timed(fn: Callable[[], list[str]]) -> tuple[list[str], float, float]:
+        # trafilatura and htmldate memoise on strings (trimmed lines, dates): without a reset,
+        # whichever side runs second would find the other's work on the same pages cached.
+        reset_caches()
         start, cpu_start = time.perf_counter(), time.process_time()
         out = fn()
         return out, time.perf_counter() - start, time.process_time() - cpu_start
