@@ -58,6 +58,8 @@ from pathlib import Path
 
 import numpy as np
 
+from parsers.codepoints import TABLE_SIZE, code_points, word_char_table
+
 MODEL_PATH = Path(__file__).parent / "models" / "line_classifier.json"
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -403,12 +405,11 @@ _CAPITAL, _SEPARATOR, _SPACE, _COMMA, _NEWLINE, _COLON, _UNSPACED_CHAR = 1, 2, 4
 _WORD_CHAR, _DIGIT, _SENTENCE_MARK, _CLOSER = 128, 256, 512, 1024
 # Unicode has no letters or digits past plane 3 (so far): the table stops there, and
 # the rare higher code point is classified one by one (`_char_flags`).
-_TABLE_SIZE = 0x40000
 
 
 @cache
 def _char_classes() -> np.ndarray:
-    table = np.zeros(_TABLE_SIZE + 1, dtype=np.uint16)  # the extra last entry: "past the table"
+    table = np.zeros(TABLE_SIZE + 1, dtype=np.uint16)  # the extra last entry: "past the table"
     # The `_CAPITALISED` class: Latin (with accents), Greek and Cyrillic capitals.
     for lo, hi in ((0x41, 0x5A), (0xC0, 0xD6), (0xD8, 0xDE), (0x391, 0x3A9), (0x410, 0x42F), (0x401, 0x401)):
         table[lo : hi + 1] |= _CAPITAL
@@ -424,9 +425,7 @@ def _char_classes() -> np.ndarray:
         table[ord(ch)] |= _SENTENCE_MARK
     for ch in "\"'”’»)]":
         table[ord(ch)] |= _CLOSER
-    every = "".join(map(chr, range(_TABLE_SIZE)))
-    for m in _WORD.finditer(every):  # `\w` exactly as the regex engine has it
-        table[m.start() : m.end()] |= _WORD_CHAR
+    table[:TABLE_SIZE][word_char_table()] |= _WORD_CHAR  # `\w` exactly as the regex engine has it
     words = np.flatnonzero(table & _WORD_CHAR)  # str.isdigit implies \w: test only those
     digit = np.fromiter(map(str.isdigit, "".join(map(chr, words.tolist()))), dtype=bool, count=len(words))
     table[words[digit]] |= _DIGIT
@@ -435,16 +434,12 @@ def _char_classes() -> np.ndarray:
 
 def _char_flags(cp: np.ndarray) -> np.ndarray:
     """`_char_classes` bits of every code point in `cp`."""
-    flags = _char_classes()[np.minimum(cp, _TABLE_SIZE)]
-    if cp.size and int(cp.max()) >= _TABLE_SIZE:
-        for c in np.unique(cp[cp >= _TABLE_SIZE]).tolist():
+    flags = _char_classes()[np.minimum(cp, TABLE_SIZE)]
+    if cp.size and int(cp.max()) >= TABLE_SIZE:
+        for c in np.unique(cp[cp >= TABLE_SIZE]).tolist():
             ch = chr(c)
             flags[cp == c] = (_WORD_CHAR if _WORD.match(ch) else 0) | (_DIGIT if ch.isdigit() else 0)
     return flags
-
-
-def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
 
 
 def _line_signals(joined: str) -> dict[str, np.ndarray]:
@@ -453,7 +448,7 @@ def _line_signals(joined: str) -> dict[str, np.ndarray]:
     words (`_CAPITALISED`: a capital at the line start or after a space), `_UNSPACED`
     characters, whether it ends with ":" and like a sentence (`_SENTENCE_END`), and
     whether it holds " - " (`dash_lines`)."""
-    cp = _code_points(joined)
+    cp = code_points(joined)
     flags = _char_flags(cp)
     newlines = np.flatnonzero(flags & _NEWLINE)
     starts = np.concatenate(([0], newlines + 1))
@@ -526,7 +521,7 @@ class _Tokens:
 
 
 def _tokens(lowered: str, lines: int) -> _Tokens:
-    cp = _code_points(lowered)
+    cp = code_points(lowered)
     flags = _char_flags(cp)
     edges = np.diff(((flags & _WORD_CHAR) != 0).view(np.int8), prepend=0, append=0)
     starts = np.flatnonzero(edges == 1)

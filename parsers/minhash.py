@@ -24,6 +24,7 @@ from functools import cache
 import numpy as np
 from datasketch import MinHash
 
+from parsers.codepoints import code_points, is_word_char
 from parsers.hashing import folded
 
 NUM_PERM = 128
@@ -35,14 +36,6 @@ _EMPTY = np.uint32(0xFFFFFFFF)  # datasketch's initial value: a signature of no 
 _FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
 
-@cache
-def _word_chars() -> np.ndarray:
-    """Per code point of the BMP: is it a `\\w` character (`str.isalnum()` or "_", as `re` decides)?"""
-    table = np.fromiter((chr(c).isalnum() for c in range(0x10000)), dtype=bool, count=0x10000)
-    table[ord("_")] = True
-    return table
-
-
 def _joined_words(text: str) -> tuple[bytes, list[int]]:
     """The body's `\\w+` words joined by single spaces (UTF-8), and each word's byte offset.
 
@@ -51,11 +44,8 @@ def _joined_words(text: str) -> tuple[bytes, list[int]]:
     forms (punctuation either way). Found with numpy over the code points: a regex
     `findall` then a join cost more than the rest of the signature.
     """
-    points = np.frombuffer(folded(text).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    is_word = _word_chars()[np.minimum(points, 0xFFFF)]
-    astral = np.flatnonzero(points > 0xFFFF)
-    if len(astral):  # rare (emoji, historic scripts): asked one by one
-        is_word[astral] = [chr(c).isalnum() for c in points[astral].tolist()]
+    points = code_points(folded(text))
+    is_word = is_word_char(points)
     edges = np.diff(is_word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     if not len(starts):

@@ -27,7 +27,6 @@ are joined by a newline and paragraphs by exactly one blank line.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import itertools
 import math
 import operator
@@ -338,30 +337,15 @@ def _classifier_keeps(open_lines: list[int], probs: Sequence[float], threshold: 
 
 # Blank raw lines share one decision (decisions are immutable).
 _BLANK = LineDecision("", False, "blank")
-_DECISION_FIELDS = ("text", "kept", "reason", "role")
-# Building a frozen dataclass costs four `object.__setattr__` calls; a page has hundreds of
-# lines, so when `LineDecision` is the plain frozen dataclass it is (fields, no slots, no
-# __post_init__), instances are made by setting their `__dict__` at once instead.
-_FAST_DECISIONS = (
-    tuple(f.name for f in dataclasses.fields(LineDecision)) == _DECISION_FIELDS
-    and "__slots__" not in vars(LineDecision)
-    and not hasattr(LineDecision, "__post_init__")
-)
 
 
 def _line_decisions(
     raw_lines: Sequence[str], kept: list[bool], reasons: list[str], roles: list[str]
 ) -> list[LineDecision]:
-    """`LineDecision(raw_lines[i], kept[i], reasons[i], roles[i])` for every line."""
-    if not _FAST_DECISIONS:
-        return list(map(LineDecision, raw_lines, kept, reasons, roles))
+    """`LineDecision(raw_lines[i], kept[i], reasons[i], roles[i])` for every line (blank ones shared)."""
     decisions = [_BLANK] * len(raw_lines)
     for i in itertools.compress(range(len(raw_lines)), raw_lines):
-        decision = object.__new__(LineDecision)
-        object.__setattr__(
-            decision, "__dict__", {"text": raw_lines[i], "kept": kept[i], "reason": reasons[i], "role": roles[i]}
-        )
-        decisions[i] = decision
+        decisions[i] = LineDecision(raw_lines[i], kept[i], reasons[i], roles[i])
     return decisions
 
 
