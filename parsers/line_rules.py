@@ -212,26 +212,28 @@ def _scan(pattern: re.Pattern[str], anchored: bool, doc: str, starts: list[int])
         pos = starts[j + 1]
 
 
-_CACHE: dict[int, tuple[RulePack, dict[str, _Compiled]]] = {}
-_EITHER: dict[int, tuple[RulePack, _Either]] = {}
+@dataclass(frozen=True)
+class _PackRules:
+    """A pack's matchers, compiled once, and the cheap "could any keep/drop rule match" test."""
+
+    drop: _Compiled
+    cut_from: _Compiled
+    cut_until: _Compiled
+    keep: _Compiled
+    either: _Either
 
 
-def _either(pack: RulePack) -> _Either:
-    entry = _EITHER.get(id(pack))
-    if entry is None or entry[0] is not pack:
-        kinds = _compiled(pack)
-        entry = (pack, _Either(kinds["keep"], kinds["drop"]))
-        _EITHER[id(pack)] = entry
-    return entry[1]
+_CACHE: dict[int, tuple[RulePack, _PackRules]] = {}
 
 
-def _compiled(pack: RulePack) -> dict[str, _Compiled]:
+def _compiled(pack: RulePack) -> _PackRules:
     # Packs are immutable and long-lived; keep the pack alive beside its entry so
     # an id is never reused for another pack while cached.
     entry = _CACHE.get(id(pack))
     if entry is None or entry[0] is not pack:
-        kinds = {k: _Compiled(getattr(pack, k)) for k in ("drop", "cut_from", "cut_until", "keep")}
-        entry = (pack, kinds)
+        drop, keep = _Compiled(pack.drop), _Compiled(pack.keep)
+        rules = _PackRules(drop, _Compiled(pack.cut_from), _Compiled(pack.cut_until), keep, _Either(keep, drop))
+        entry = (pack, rules)
         _CACHE[id(pack)] = entry
     return entry[1]
 
@@ -260,7 +262,7 @@ def apply_line_rules(
     for pack in reversed(packs):
         generic = pack.outlet == GENERIC
         if pack.cut_from:
-            cut_from = _compiled(pack)["cut_from"]
+            cut_from = _compiled(pack).cut_from
             for i, text in enumerate(stripped):
                 # A generic marker in the first half is ignored: no need to match it there.
                 if not text or (generic and before[i] < total / 2):
@@ -274,7 +276,7 @@ def apply_line_rules(
                         hits[j] = hit
                 break
         if pack.cut_until:
-            cut_until = _compiled(pack)["cut_until"]
+            cut_until = _compiled(pack).cut_until
             for i, text in enumerate(stripped):
                 # Past the middle a generic marker would end the search without a cut
                 # (and `before` only grows): stop matching there.
@@ -297,9 +299,9 @@ def apply_line_rules(
     tables = [
         (
             pack,
-            _compiled(pack)["keep"] if pack.keep else None,
-            _compiled(pack)["drop"] if pack.drop else None,
-            _either(pack),
+            _compiled(pack).keep if pack.keep else None,
+            _compiled(pack).drop if pack.drop else None,
+            _compiled(pack).either,
         )
         for pack in packs
     ]
