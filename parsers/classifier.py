@@ -59,6 +59,7 @@ from pathlib import Path
 import numpy as np
 
 from parsers.codepoints import TABLE_SIZE, code_points, word_char_table
+from parsers.joined_lines import line_at, line_starts
 
 MODEL_PATH = Path(__file__).parent / "models" / "line_classifier.json"
 
@@ -587,8 +588,8 @@ def _phrase_counts(joined_lower: str, lowered: list[str]) -> np.ndarray:
         pos = joined_lower.find(phrase)
         while pos >= 0:
             if starts is None:
-                starts = list(itertools.accumulate((len(t) + 1 for t in lowered[:-1]), initial=0))
-            j = bisect.bisect_right(starts, pos) - 1
+                starts = line_starts(lowered)
+            j = line_at(starts, pos)
             found.add(j)
             if j + 1 >= n:
                 break

@@ -16,12 +16,12 @@ outlet's own `cut_from` fires wherever it matches first.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from parsers.joined_lines import line_at, line_starts
 from parsers.rules import GENERIC, LineMatcher, RulePack
 
 KEEP = "keep"
@@ -164,7 +164,7 @@ class _Either:
         found = set(itertools.compress(range(len(lines)), map(self.exact.__contains__, lines)))
         if self.scanners:
             doc = "\n" + "\n".join(lines)
-            starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+            starts = line_starts(lines)
             for pattern, anchored in self.scanners:
                 found.update(_scan(pattern, anchored, doc, starts))
         return sorted(found)
@@ -203,7 +203,7 @@ def _scan(pattern: re.Pattern[str], anchored: bool, doc: str, starts: list[int])
         m = pattern.search(doc, pos)
         if m is None:
             return found
-        j = bisect.bisect_right(starts, m.start()) - 1
+        j = line_at(starts, m.start())
         found.add(j)
         if not anchored and m.start() == starts[j] and j > 0:
             found.add(j - 1)

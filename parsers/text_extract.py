@@ -26,7 +26,6 @@ are joined by a newline and paragraphs by exactly one blank line.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import math
 import operator
@@ -37,6 +36,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from parsers.classifier import OWN_FEATURES, Model, load_model, score_lines, squash, squash_lines
+from parsers.joined_lines import line_at, line_starts
 from parsers.line_rules import KEEP, RuleHit, apply_line_rules
 from parsers.rules import PackSet, RulePack
 from parsers.types import Extraction, LineDecision, RawMetadata
@@ -172,16 +172,11 @@ _BYLINE_AT_START = re.compile(r"\n(?:by|written by|von|por|par|oleh)\s", re.IGNO
 _DIGIT_IN_LINE = re.compile(r"\n[^\n\d]*\d")
 
 
-def _line_starts(texts: list[str]) -> list[int]:
-    """Offset of each line in "\n" + "\n".join(texts), counting the leading "\n" as line 0's."""
-    return list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
-
-
 def _lines_matching(pattern: re.Pattern[str], texts: list[str], limit: int) -> set[int]:
     """Indices (up to `limit`) of the lines where `pattern` (which starts with "\n") matches."""
     doc = "\n" + "\n".join(texts[: limit + 1])
-    starts = _line_starts(texts[: limit + 1])
-    return {bisect.bisect_right(starts, m.start()) - 1 for m in pattern.finditer(doc)}
+    starts = line_starts(texts[: limit + 1])
+    return {line_at(starts, m.start()) for m in pattern.finditer(doc)}
 
 
 def _byline_candidates(texts: list[str], limit: int) -> set[int]:
