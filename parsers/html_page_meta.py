@@ -13,26 +13,30 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from copy import deepcopy
 from html import unescape
 
 from lxml.html import HtmlElement
+from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import (
     META_URL,
     examine_meta,
-    extract_author,
     extract_catstags,
     extract_meta_json,
     extract_sitename,
     extract_title,
     extract_url,
+    normalize_authors,
 )
 from trafilatura.settings import Document
-from trafilatura.utils import line_processing
-from trafilatura.xpaths import AUTHOR_XPATHS
+from trafilatura.utils import line_processing, trim
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from parsers.types import RawMetadata
 
 log = logging.getLogger(__name__)
+# `extract_author` passes this limit to `extract_metainfo`.
+AUTHOR_LEN_LIMIT = 120
 
 
 def _text(value: object) -> str | None:
@@ -74,19 +78,32 @@ def _authors(value: str | None) -> list[str]:
 
 
 def _byline(tree: HtmlElement) -> str | None:
-    """trafilatura's `extract_author`, skipped when none of its XPaths matches anything.
+    """trafilatura's `extract_author`, without its deep copy of the whole page.
 
-    It searches a pruned deep copy of the page (5 ms a page); its expressions test
-    only an element's own attributes, so pruning can remove matches but never add
-    one, and a page without any match (a third of the corpora's) has no byline there.
+    trafilatura prunes a copy of the page (comment sections, figures, `<time>`, ...:
+    `AUTHOR_DISCARD_XPATHS`), then returns the first element matched by
+    `AUTHOR_XPATHS`, in their order, whose text is 3-119 characters long. Both lists
+    of expressions test only an element's own tag, attributes and child elements,
+    and pruning never touches the children they test, so on the pruned page an
+    expression matches exactly its matches on the whole page that lie outside every
+    pruned element. Only such an element's own subtree is copied and pruned to read
+    its text; a page without any match (a third of the corpora's) costs one search.
     """
     try:
-        if not any(expression(tree) for expression in AUTHOR_XPATHS):
-            return None
-        author = extract_author(tree)
+        discarded: set[HtmlElement] | None = None
+        for expression in AUTHOR_XPATHS:
+            for element in expression(tree):
+                if discarded is None:
+                    discarded = {e for discard in AUTHOR_DISCARD_XPATHS for e in discard(tree)}
+                if element in discarded or any(a in discarded for a in element.iterancestors()):
+                    continue
+                content = trim(" ".join(prune_unwanted_nodes(deepcopy(element), AUTHOR_DISCARD_XPATHS).itertext()))
+                if content and 2 < len(content) < AUTHOR_LEN_LIMIT:
+                    author = normalize_authors(None, content)
+                    return line_processing(unescape(author)) if author else None
     except Exception:  # best effort, as above
         return None
-    return line_processing(unescape(author)) if author else None
+    return None
 
 
 def page_metadata(tree: HtmlElement, url: str | None) -> RawMetadata:

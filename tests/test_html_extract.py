@@ -146,3 +146,32 @@ def test_a_date_kept_only_in_a_comment_is_still_found(packs: PackSet) -> None:
     row = process_bytes(page.encode(), "blog.html", None, packs)
     assert isinstance(row, Article)
     assert str(row.published_date) == "2020-07-12"
+
+
+_BYLINE_PAGES = [
+    # The first match sits in a pruned comment section: the next one outside it counts.
+    '<div class="comments"><span class="author">Troll Person</span></div><p class="byline">By Ann Smith</p>',
+    # A <time> inside the byline is pruned but its tail text stays.
+    '<p class="byline">By Ann Smith<time>May 4</time> and Bob Jones</p>',
+    # A figure (pruned) holds the only author element: nothing is found.
+    '<figure><span class="author">Photo Desk</span></figure><p>Story text.</p>',
+    # Too long to be a byline, then an acceptable one from a later expression.
+    f'<span class="author-name">{"x" * 130}</span><div id="Author">Carla Diaz</div>',
+    # An URL is not a name: normalize_authors gives nothing, and the search stops there.
+    '<a rel="author" href="/x">https://example.com/people/ann</a><p class="byline">By Ann Smith</p>',
+    "<p>No byline here at all.</p>",
+]
+
+
+@pytest.mark.parametrize("body", _BYLINE_PAGES)
+def test_markup_byline_equals_trafilaturas_extract_author(body: str) -> None:
+    from html import unescape
+
+    from trafilatura.metadata import extract_author
+    from trafilatura.utils import line_processing, load_html
+
+    from parsers.html_page_meta import _byline
+
+    tree = load_html(f"<html><body><article>{body}<p>{'Story text. ' * 20}</p></article></body></html>")
+    expected = extract_author(tree)
+    assert _byline(tree) == (line_processing(unescape(expected)) if expected else None)
