@@ -6,6 +6,7 @@ Prefect is imported only by the commands that run a flow, so `--help` is fast.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -59,7 +60,7 @@ def ingest(
     raw_dir: Annotated[Path, typer.Argument(help="Folder of raw .html/.htm/.txt files (optionally .gz).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Dataset folder to write (created if missing).")],
     workers: Annotated[
-        int, typer.Option(min=1, max=256, help="Parser processes (2+ starts a local Dask cluster).")
+        int, typer.Option(min=1, max=256, help="Parser processes of the local Dask cluster.")
     ] = 1,
     batch_size: Annotated[
         int, typer.Option(min=1, max=100_000, help="Most documents per Prefect task (fewer, to give each worker 8).")
@@ -89,24 +90,38 @@ def ingest(
     probe(out, wait=wait)
     from flows.runtime import embedded_prefect
 
-    with embedded_prefect(warm_up=lambda: importlib.import_module("flows.ingest")):
-        from flows.ingest import ingest as ingest_flow
-        from flows.progress import RichProgress, set_progress
-        from flows.summary import RunSummary
+    with contextlib.ExitStack() as cluster:
+        address = dask_address
 
-        if sys.stderr.isatty():
-            set_progress(RichProgress())
+        def warm_up() -> None:
+            # Both overlap the temporary server's boot: the flow's imports here, and the
+            # workers' own imports and warm-up (see flows/local_cluster.py) in theirs.
+            nonlocal address
+            importlib.import_module("flows.ingest")
+            if address is None:
+                from flows.local_cluster import local_cluster
 
-        result = ingest_flow(
-            raw_dir=str(raw_dir),
-            out_dir=str(out),
-            workers=workers,
-            batch_size=batch_size,
-            max_bytes=max_bytes,
-            near_dup_threshold=near_dup_threshold,
-            dask_address=dask_address,
-            wait=wait,
-        )
+                address = cluster.enter_context(local_cluster(workers))
+
+        with embedded_prefect(warm_up=warm_up):
+            from flows.ingest import ingest as ingest_flow
+            from flows.progress import RichProgress, set_progress
+            from flows.summary import RunSummary
+
+            if sys.stderr.isatty():
+                set_progress(RichProgress())
+
+            result = ingest_flow(
+                raw_dir=str(raw_dir),
+                out_dir=str(out),
+                workers=workers,
+                batch_size=batch_size,
+                max_bytes=max_bytes,
+                near_dup_threshold=near_dup_threshold,
+                dask_address=address,
+                wait=wait,
+            )
+            cluster.close()  # while the server still listens: workers flush their logs to it
     typer.echo("\n".join(RunSummary(**result).lines()))
 
 

@@ -6,7 +6,6 @@ on worker processes), dedup and commit, report.
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from datetime import UTC, datetime
@@ -15,8 +14,9 @@ from typing import Any
 
 from prefect import flow
 from prefect.artifacts import create_table_artifact
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner
 
+from flows.local_cluster import cluster_kwargs
 from flows.tasks import dedup_and_commit, parse_all, plan_run, recover_interrupted, summarise, worker_slots
 from parsers.pipeline import DEFAULT_MAX_BYTES, RunContext
 from store.dedup_index import DEFAULT_THRESHOLD
@@ -34,29 +34,16 @@ def new_run_id(now: datetime) -> str:
 
 
 def task_runner_for(workers: int, dask_address: str | None = None) -> TaskRunner:
-    """One worker parses in the flow's own process; more get a local Dask cluster of processes.
+    """A local Dask cluster of `workers` parsing processes, or the existing one at `dask_address`.
 
-    With `dask_address` the batches go to an existing Dask cluster instead, unchanged.
+    Even one worker is a process of its own: the flow's own work (staging,
+    progress, Prefect's bookkeeping) then runs beside the parsing, not between it.
     """
-    if dask_address:
-        from prefect_dask import DaskTaskRunner
-
-        return DaskTaskRunner(address=dask_address)
-    if workers <= 1:
-        return ThreadPoolTaskRunner(max_workers=1)
     from prefect_dask import DaskTaskRunner
 
-    # Workers report task runs to the same API as the flow (see flows/runtime.py).
-    env = {k: v for k, v in os.environ.items() if k.startswith(("PREFECT_", "DASK_"))}
-    return DaskTaskRunner(
-        cluster_kwargs={
-            "n_workers": workers,
-            "threads_per_worker": 1,
-            "processes": True,
-            "dashboard_address": None,
-            "env": env,
-        }
-    )
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    return DaskTaskRunner(cluster_kwargs=cluster_kwargs(workers))
 
 
 @flow(name="ingest")

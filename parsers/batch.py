@@ -89,3 +89,21 @@ def parse_batch(raw_dir: str, items: list[WorkItem], ctx: RunContext) -> list[Ou
     """Parse every item of a batch, in order."""
     root = Path(raw_dir)
     return [parse_item(root, item, ctx) for item in items]
+
+
+_WARM_UP_DOCUMENTS = {
+    "warm-up.html": b"<html><head><title>Warm-up</title></head><body><article><p>"
+    + b"A short paragraph of warm-up text, long enough to be kept as the body. " * 4
+    + b"</p></article></body></html>",
+    "warm-up.txt": b"Warm-up headline for the parser\n\n"
+    + b"".join(b"Paragraph %d of the warm-up text, long enough to be kept as the body.\n\n" % n for n in range(4)),
+}
+
+
+def warm_up() -> None:
+    """Run both extractors and the signature once: the imports, rule packs, classifier tables
+    and compiled kernels are loaded here, before a worker's first batch, not during it."""
+    for name, data in _WARM_UP_DOCUMENTS.items():
+        row = process_bytes(data, name, None, default_packs(), RunContext(run_id="warm-up"))
+        if isinstance(row, Article):
+            signature(row.text)
