@@ -36,12 +36,12 @@ from parsers.metadata import authors as author_rules
 from parsers.metadata import dates as date_rules
 from parsers.metadata.html_meta import HtmlMeta, jsonld_first, jsonld_name, parse_html_meta
 from parsers.metadata.language import detect_language
+from parsers.metadata.line_scan import LineScan
 from parsers.metadata.outlets import (
     OutletRegistry,
     attribute,
     build_registry,
     host_of,
-    lines_with,
     registered_domain,
 )
 from parsers.metadata.syndication import credit_origin, jsonld_origin, wire_origin
@@ -119,6 +119,8 @@ def _normalise(
     # Every line the extractor saw (kept or removed): a dateline or byline is usually
     # removed from the body, but it is exactly what we need here.
     all_lines = [d.text for d in extraction.lines] or extraction.text.splitlines()
+    # Credits and "Follow X" prompts are both looked for among these lines: lowered once.
+    scan = LineScan(all_lines)
     # The story's head, found once: the header and the byline search both start from it.
     window = _story_window(extraction)
     body_lines = [d.text for d in extraction.lines if d.kept and d.role == "body"] or extraction.text.splitlines()
@@ -155,9 +157,9 @@ def _normalise(
     )
     pack = packs.by_name(first.outlet) if first.outlet else None
 
-    names, byline_credit = _authors(extraction, all_lines, page, articles, pack, registry, window)
+    names, byline_credit = _authors(extraction, all_lines, scan, page, articles, pack, registry, window)
     origin = (
-        credit_origin(all_lines, registry)
+        credit_origin(all_lines, registry, scan)
         or wire_origin(body_lines, registry)
         or jsonld_origin(articles, registry)
         or next((o for o in map(registry.by_host, urls[len(host_urls):]) if o), None)
@@ -259,6 +261,10 @@ _BREADCRUMB = re.compile(r"^\s*(?:[^\s>»›][^>»›]{0,30}?\s+[>»›]\s+){1,3
 def _breadcrumb_section(header: list[str]) -> str | None:
     """The last crumb of a breadcrumb line above the story ("News >  Nation/World")."""
     for line in header:
+        # Most header lines hold no crumb separator, and the pattern's lazy repeats are
+        # slow to fail on a paragraph: a plain scan for one rules those out.
+        if ">" not in line and "»" not in line and "›" not in line:
+            continue
         match = _BREADCRUMB.match(line)
         if match and not any(ch.isdigit() for ch in match.group("last")):
             return _clean(match.group("last"))
@@ -328,6 +334,7 @@ def _timezone(pack: RulePack | None) -> tzinfo | None:
 def _authors(
     extraction: Extraction,
     all_lines: list[str],
+    scan: LineScan,
     page: HtmlMeta,
     articles: list[dict[str, Any]],
     pack: RulePack | None,
@@ -392,7 +399,7 @@ def _authors(
     names = parse(generic)
     if names:
         return names, credit
-    follow = [all_lines[i] for i in lines_with(all_lines, ("follow",)) if author_rules.is_follow_prompt(all_lines[i])]
+    follow = [all_lines[i] for i in scan.lines_with(("follow",)) if author_rules.is_follow_prompt(all_lines[i])]
     return parse(follow), credit
 
 

@@ -135,16 +135,22 @@ def looks_like_person(name: str) -> bool:
     return True
 
 
+# Per alias its suffix and whole-name patterns; the ASCII last words, each with its
+# aliases, by the word's last letter; the aliases whose last word is not ASCII.
+_SuffixTable = tuple[
+    list[tuple[str, re.Pattern[str], re.Pattern[str]]], dict[str, list[tuple[str, list[int]]]], list[int]
+]
+
+
 @cache
-def _suffix_table(
-    aliases: tuple[str, ...],
-) -> tuple[list[tuple[str, re.Pattern[str], re.Pattern[str]]], dict[str, list[int]], list[int], frozenset[int]]:
+def _suffix_table(aliases: tuple[str, ...]) -> _SuffixTable:
     """Per alias (longest first) its compiled suffix and whole-line patterns, plus an index by last word.
 
     Compiling 2 x ~85 patterns on every byline was most of the metadata stage's time.
     Both patterns end with the alias's last word (then only an optional `)`), so a
     byline can only match the aliases whose last word ends it: the index picks those,
-    and the patterns still decide, in the same order as before.
+    and the patterns still decide, in the same order as before. The last words are
+    grouped by their last letter, so a byline is compared with the few that could end it.
     """
     table = []
     by_last: dict[str, list[int]] = {}
@@ -164,20 +170,41 @@ def _suffix_table(
             by_last.setdefault(last.lower(), []).append(len(table) - 1)
         else:
             always.append(len(table) - 1)
-    return table, by_last, always, frozenset(len(w) for w in by_last)
+    by_tail: dict[str, list[tuple[str, list[int]]]] = {}
+    for word, indices in by_last.items():
+        by_tail.setdefault(word[-1], []).append((word, indices))
+    return table, by_tail, always
+
+
+# The table of a registry's `names()` list, by that list's identity: a byline is
+# parsed in pieces, and hashing ~100 aliases into a tuple for every piece cost more
+# than the lookup it keys.
+_TABLES: dict[int, tuple[list[str], _SuffixTable]] = {}
+
+
+def _table_for(registry: OutletRegistry) -> _SuffixTable:
+    names = registry.names()
+    hit = _TABLES.get(id(names))
+    if hit is None or hit[0] is not names:
+        if len(_TABLES) > 64:  # registries built and dropped (tests): do not keep them all
+            _TABLES.clear()
+        hit = (names, _suffix_table(tuple(names)))
+        _TABLES[id(names)] = hit
+    return hit[1]
 
 
 def _strip_outlet_suffix(text: str, registry: OutletRegistry) -> tuple[str, str | None]:
     """Remove a trailing known outlet name ("Lily Kuo Washington Post") and return it."""
     folded = text.rstrip(" .,;:-–—|")
-    table, by_last, always, lengths = _suffix_table(tuple(registry.names()))
+    table, by_tail, always = _table_for(registry)
     if folded.isascii() and "\n" not in folded:
         low = folded.lower()
         ends = [low, low[:-1]] if low.endswith(")") else [low]
         candidates = set(always)
-        for size in lengths:
-            for end in ends:
-                candidates.update(by_last.get(end[-size:], ()))
+        for end in ends:
+            for word, indices in by_tail.get(end[-1:], ()):
+                if end.endswith(word):
+                    candidates.update(indices)
         order = sorted(candidates)
     else:
         order = range(len(table))
@@ -206,14 +233,21 @@ def parse_byline(text: str, registry: OutletRegistry) -> Byline:
     text = " ".join(text.split())
     text = _ASSIST.sub("", text)
     text = _LEAD.sub("", text)
-    text = _EMAIL.sub(" ", text)
-    text = _URL.sub(" ", text)
-    text = _HANDLE.sub(" ", text)
-    text = _PARENS.sub(" ", text)
+    # Each clean-up runs only when the text holds what its pattern cannot match without
+    # (an "@", a URL's start, a bracket, a clock's colon or a weekday's "day").
+    if "@" in text:
+        text = _EMAIL.sub(" ", text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _HANDLE.sub(" ", text)
+    if "(" in text or "[" in text:
+        text = _PARENS.sub(" ", text)
     # A date glued to the byline ("Carrie Arnold November 15, 2019") is not part of a name.
     for start, end in reversed(find_all_dates(text)):
         text = text[:start] + " , " + text[end:]
-    text = _TRAILING_TIME.sub(" ", text)
+    if ":" in text or "day" in text.lower():
+        text = _TRAILING_TIME.sub(" ", text)
     text = " ".join(text.split())
     text, credited = _strip_outlet_suffix(text, registry)
     result.credited_outlet = credited

@@ -87,12 +87,15 @@ _TIME_RE = (
     r"(?::(?P<second>\d{2}))?"
     r"\s*(?P<ampm>a\.?\s?m\.?|p\.?\s?m\.?)?(?:\s*(?P<tz>[A-Z]{1,4}T|UTC|GMT|Z|[+-]\d{2}:?\d{2}))?)?"
 )
+# Each date pattern opens with a lookahead for the characters a match can start with
+# (implied by the rest, so it matches exactly the same): the regex engine then
+# rejects most positions of a line at once instead of trying every alternative there.
 _MDY = re.compile(
-    rf"\b{_WEEKDAY_RE}{_MONTH_RE}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b{_TIME_RE}",
+    rf"(?=[mtwfsjaond][aoehrucp])\b{_WEEKDAY_RE}{_MONTH_RE}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b{_TIME_RE}",
     re.IGNORECASE,
 )
 _DMY = re.compile(
-    rf"\b{_WEEKDAY_RE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH_RE},?\s+(?P<year>\d{{4}})\b{_TIME_RE}",
+    rf"(?=[\dmtwfs])\b{_WEEKDAY_RE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH_RE},?\s+(?P<year>\d{{4}})\b{_TIME_RE}",
     re.IGNORECASE,
 )
 # Month names of the languages most common in scraped news, in their date forms
@@ -163,7 +166,7 @@ _INTL_MONTHS = {
     ),
 }
 _DMY_INTL = re.compile(
-    r"(?<![\w.])(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?P<month>[^\W\d_]{3,12})\.?,?\s+(?:de\s+|del\s+)?"
+    r"(?=\d)(?<![\w.])(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?P<month>[^\W\d_]{3,12})\.?,?\s+(?:de\s+|del\s+)?"
     rf"(?P<year>\d{{4}})\b(?:\s*(?:г\.|года))?{_TIME_RE}",
     re.IGNORECASE,
 )
@@ -173,7 +176,7 @@ _ISO = re.compile(
 )
 # "17.03.2023", "17/03/2023", "03/17/2023", "2023/03/17", optionally followed by a time.
 _NUMERIC = re.compile(
-    r"(?<![\d/.])(?:(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})"
+    r"(?=\d)(?<![\d/.])(?:(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})"
     r"|(?P<year2>\d{4})/(?P<month2>\d{1,2})/(?P<day2>\d{1,2}))(?![\d/.]\d)"
     r"(?:,?\s*(?:-|at|um|à|a las)?\s*(?P<hour>\d{1,2})[:h.](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
     r"\s*(?P<ampm>[ap]\.?\s?m\.?)?(?:\s*(?P<tz>[A-Z]{1,4}T|UTC|GMT|[+-]\d{2}:?\d{2}))?)?",
@@ -187,7 +190,7 @@ _CLOCK_BEFORE = re.compile(
 )
 # "20200316T13:00:00Z": only with the T, since eight bare digits are usually an id.
 _ISO_COMPACT = re.compile(
-    r"(?<!\d)(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})T(?P<hour>\d{2}):?(?P<minute>\d{2})"
+    r"(?=\d)(?<!\d)(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})T(?P<hour>\d{2}):?(?P<minute>\d{2})"
     r"(?::?(?P<second>\d{2})(?:[.,]\d+)?)?\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)?"
 )
 _RFC2822 = re.compile(r"^[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}")
@@ -285,7 +288,10 @@ def parse_date(text: str | None, local_tz: tzinfo | None = None) -> ParsedDate |
             day = parsed.astimezone(local_tz).date() if local_tz and in_utc else parsed.date()
             return ParsedDate(parsed.astimezone(UTC), day, written_utc=in_utc)
     candidates: list[tuple[int, ParsedDate]] = []
-    iso = _ISO.search(text) or _ISO_COMPACT.search(text)
+    # A pattern is only run when the text holds a character it cannot match without
+    # (`_ISO` a hyphen, `_ISO_COMPACT` its "T", `_NUMERIC` a slash or dot): most
+    # datelines hold words, and each search costs microseconds.
+    iso = ("-" in text and _ISO.search(text)) or ("T" in text and _ISO_COMPACT.search(text)) or None
     if iso:
         clock = None
         if iso.group("hour") is not None:
@@ -315,7 +321,7 @@ def parse_date(text: str | None, local_tz: tzinfo | None = None) -> ParsedDate |
             built = _build(int(match.group("year")), month, int(match.group("day")), clock, offset, local_tz)
             if built:
                 candidates.append((match.start(), built))
-    numeric = _NUMERIC.search(text)
+    numeric = _NUMERIC.search(text) if "/" in text or "." in text else None
     if numeric:
         built = _numeric(numeric, local_tz)
         if built:
@@ -365,8 +371,10 @@ def find_all_dates(text: str) -> list[tuple[int, int]]:
     if not _YEAR_DIGITS.search(text):
         return []  # every pattern below has a four-digit year; most lines have none
     spans = []
-    for pattern in (_MDY, _DMY, _ISO, _NUMERIC):
-        spans.extend(m.span() for m in pattern.finditer(text))
+    # As in `parse_date`, skip a pattern the text lacks a required character for.
+    for pattern, needs in ((_MDY, ()), (_DMY, ()), (_ISO, ("-",)), (_NUMERIC, ("/", "."))):
+        if not needs or any(ch in text for ch in needs):
+            spans.extend(m.span() for m in pattern.finditer(text))
     spans.extend(m.span() for m in _DMY_INTL.finditer(text) if _month(m.group("month")))
     # The English and international patterns overlap on "17 March 2023"; keep one span.
     spans = [s for s in set(spans) if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
@@ -440,6 +448,13 @@ def dateline_dates(lines: Iterable[str], local_tz: tzinfo | None) -> Iterable[di
     and rejects a photo caption or a sentence that mentions an event's date.
     """
     for line in lines:
+        # Cheap rejections first, each implied by a check below: a paragraph whose first
+        # 200 characters already squash to over 160 squashes to over 160 in full, and a
+        # line with no four-digit run holds none once squashed (`find_all_dates` needs one).
+        if len(line) > 160 and len(" ".join(line[:200].split())) > 160:
+            continue
+        if not _YEAR_DIGITS.search(line):
+            continue
         text = " ".join(line.split())
         if not text or len(text) > 160:
             continue

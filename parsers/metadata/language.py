@@ -14,15 +14,16 @@ from typing import Any
 
 import numpy as np
 
+from parsers.metadata.ngram_counts import first_seen_counts
+
 _MIN_CHARS = 40
 # py3langid labels a few languages with codes that have no ISO 639-1 form of their own.
 _TO_ISO1 = {"yue": "zh", "zh-tw": "zh", "zh-cn": "zh"}
 _SAMPLE = 1000
 
-
 # The model py3langid 0.4.0 ships (pinned in constraints.txt): its DFA's size, and its
-# depth, the longest byte n-gram it counts (6: a breadth-first search from the root).
-# Another model falls back to the library's own byte loop.
+# depth, the longest byte n-gram it counts (6: a breadth-first search from the root,
+# checked by tests/test_ngram_counts.py). Another model is walked in one piece.
 _DFA_STATES = 104_583
 _DFA_DEPTH = 6
 
@@ -32,36 +33,26 @@ def _identifier() -> Any:
     # Import lazily: loading the model costs ~100 ms, paid once per process.
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    class _Vectorised(LanguageIdentifier):  # type: ignore[misc]
-        """py3langid with its byte-by-byte DFA walk done as numpy gathers: same counts, same scores.
+    class _Compiled(LanguageIdentifier):  # type: ignore[misc]
+        """py3langid with its byte-by-byte DFA walk compiled: same counts, same order, same scores.
 
-        The walk (`visit_counts`, a Python loop per byte) was the costliest step of a text
-        document's metadata. The DFA is an Aho-Corasick automaton over byte n-grams: the
-        state after a byte is the longest suffix of the input that is a trie node, at most
-        `_DFA_DEPTH` bytes long, so it is the state reached from the root by reading only
-        the last `_DFA_DEPTH` bytes: that many vectorised lookups over all positions at once.
-        The features are then listed in order of first occurrence, as the library's Counter
-        lists them, so the scores' sums run in the same order and give the same floats.
+        The walk (`visit_counts`, a Python loop per byte) was the costliest step of a
+        text document's metadata. `first_seen_counts` lists the features in order of
+        first occurrence, as the library's Counter does, so the scores' sums run in the
+        same order and give the same floats; the scoring itself is the library's.
         """
 
         def _raw_score(self, text: Any) -> Any:
-            if not isinstance(text, bytes) or not text or len(self.tk_row) != _DFA_STATES:
+            if not isinstance(text, bytes) or not text:
                 return super()._raw_score(text)
             nextmove, rowbase, output = _tables(self)
-            data = np.frombuffer(text, dtype=np.uint8).astype(np.intp)
-            state = np.zeros(len(data), dtype=np.intp)
-            # Pass `back` reads, at every position p, the byte `back` places before it:
-            # positions nearer the start than that have nothing to read yet.
-            for back in range(min(_DFA_DEPTH, len(data)) - 1, -1, -1):
-                state[back:] = nextmove[rowbase[state[back:]] + data[: len(data) - back]]
-            feats = output[state]
-            feats = feats[feats >= 0]
-            if not len(feats):
+            depth = _DFA_DEPTH if len(self.tk_row) == _DFA_STATES else 0
+            idx, counts = first_seen_counts(np.frombuffer(text, dtype=np.uint8), nextmove, rowbase, output, depth)
+            if not len(idx):
                 return super()._raw_score(b"")
-            idx, counts = _first_seen_counts(feats)
             return np.log1p(counts) @ self.nb_ptc[idx] + self.nb_pc  # the library's `_sparse_score`
 
-    identifier = _Vectorised.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)  # a 0..1 confidence
+    identifier = _Compiled.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)  # a 0..1 confidence
     # Scoring multiplies by the float16 table widened to float32, a cast numpy redid
     # on every call (most of the scoring's time). Widened once, exactly, it gives the
     # same products for 28 MB more (the narrow copy is freed).
@@ -69,13 +60,6 @@ def _identifier() -> Any:
     identifier.nb_ptc = wide
     identifier._full_model = (wide, *identifier._full_model[1:])
     return identifier
-
-
-def _first_seen_counts(feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct features in order of first occurrence (a Counter's order) and their float32 counts."""
-    uniq, first, counts = np.unique(feats, return_index=True, return_counts=True)
-    order = np.argsort(first)
-    return uniq[order], counts[order].astype(np.float32)
 
 
 _TABLES: dict[int, tuple[Any, np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -89,8 +73,8 @@ def _tables(identifier: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # An array.array: viewed in place, not copied (40 MB as 64-bit indices).
         typed = hasattr(moves, "typecode")
         nextmove = np.frombuffer(moves, dtype=np.dtype(moves.typecode)) if typed else np.asarray(moves)
-        rowbase = np.asarray(identifier._rowbase, dtype=np.intp)
-        output = np.asarray(identifier.tk_output, dtype=np.intp)
+        rowbase = np.asarray(identifier._rowbase, dtype=np.int32)  # halves the cache footprint of the walk
+        output = np.asarray(identifier.tk_output, dtype=np.int32)
         hit = (identifier, nextmove, rowbase, output)
         _TABLES[id(identifier)] = hit
     return hit[1], hit[2], hit[3]

@@ -10,13 +10,14 @@ a well-known entry of the same name.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 import tldextract
 
+# Re-exported: its historical home, where callers and tests import it from.
+from parsers.metadata.line_scan import lines_with as lines_with
 from parsers.rules import PackSet
 
 # name → (aliases, domains). Aliases are matched case-insensitively, whole-name.
@@ -68,42 +69,6 @@ def _fold(name: str) -> str:
     return text.removeprefix("the ")
 
 
-# The letters an IGNORECASE regex equates with an ASCII letter, besides its upper case:
-# dotted and dotless i, long s, the Kelvin sign.
-_CASE_EXTRAS = ("\u0130", "\u0131", "\u017f", "\u212a")
-
-
-def lines_with(lines: Sequence[str], words: Sequence[str]) -> list[int]:
-    """Indices, in order, of the lines holding one of the lower-case ASCII `words` in any case.
-
-    A cheap pre-filter for line patterns that cannot match without one of the words:
-    the document is searched once instead of a regex per line. It lowers the UTF-8
-    bytes (ASCII letters only, 30 times cheaper than `str.lower()` on non-ASCII text),
-    so a document with a letter that IGNORECASE also equates with an ASCII one, or
-    a line that holds a newline, keeps every line.
-    """
-    joined = "\n".join(lines)
-    if joined.count("\n") != len(lines) - 1 or any(odd in joined for odd in _CASE_EXTRAS):
-        return list(range(len(lines)))
-    low = joined.encode("utf-8", "surrogatepass").lower()
-    hits: list[int] = []
-    for word in words:
-        target = word.encode()
-        pos = low.find(target)
-        while pos >= 0:
-            hits.append(pos)
-            pos = low.find(target, pos + 1)
-    # Line numbers by counting the newlines between consecutive hits: one pass at most.
-    found: list[int] = []
-    line = prev = 0
-    for pos in sorted(hits):
-        line += low.count(b"\n", prev, pos)
-        prev = pos
-        if not found or found[-1] != line:
-            found.append(line)
-    return found
-
-
 def host_of(url: str | None) -> str | None:
     """The lower-cased host of `url` (scheme optional), or None."""
     if not url or not isinstance(url, str):
@@ -141,8 +106,12 @@ class OutletRegistry:
     by_alias: dict[str, str] = field(default_factory=dict)
     by_domain_: dict[str, str] = field(default_factory=dict)
     timezones: dict[str, str] = field(default_factory=dict)
+    # `names()`, sorted once: every byline asks for it. New aliases come through `add`,
+    # which drops it; elsewhere only an alias's outlet changes, never the set of aliases.
+    _names: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def add(self, name: str, aliases: list[str], domains: list[str], *, override: bool) -> None:
+        self._names = None
         for alias in [name, *aliases]:
             key = _fold(alias)
             if key and (override or key not in self.by_alias):
@@ -170,8 +139,10 @@ class OutletRegistry:
         return None
 
     def names(self) -> list[str]:
-        """Every alias we know, longest first, for scanning text for outlet names."""
-        return sorted(self.by_alias, key=len, reverse=True)
+        """Every alias we know, longest first, for scanning text for outlet names (do not mutate)."""
+        if self._names is None or len(self._names) != len(self.by_alias):
+            self._names = sorted(self.by_alias, key=len, reverse=True)
+        return self._names
 
 
 # PackSet holds dicts, so it is not hashable; packs are loaded once per process and

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from parsers.metadata.html_meta import jsonld_name
-from parsers.metadata.outlets import OutletRegistry, host_of, lines_with
+from parsers.metadata.line_scan import LineScan
+from parsers.metadata.outlets import OutletRegistry, host_of
 
 # "(AP) —" at the very start of the story, optionally after an all-caps place line.
 # "LONDON, Nov 19 (Reuters) -" carries the day too; CNN glues its marker to the text:
@@ -54,10 +55,12 @@ def wire_origin(lines: Iterable[str], registry: OutletRegistry, limit: int = 8) 
     return None
 
 
-def credit_origin(lines: Iterable[str], registry: OutletRegistry) -> str | None:
-    """The outlet named by a "first published in X" credit line, anywhere in the text."""
+def credit_origin(lines: Iterable[str], registry: OutletRegistry, scan: LineScan | None = None) -> str | None:
+    """The outlet named by a "first published in X" credit line, anywhere in the text.
+
+    `scan` is `LineScan(lines)` when the caller has one (it searches the same lines for more)."""
     lines = list(lines)
-    for line in (lines[i] for i in lines_with(lines, _CREDIT_WORDS)):
+    for line in (lines[i] for i in (scan or LineScan(lines)).lines_with(_CREDIT_WORDS)):
         if len(line) > 300:
             continue
         match = _CREDIT.search(line)
