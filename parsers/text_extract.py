@@ -153,9 +153,14 @@ def _find_roles(
                 if echoed or followed_by_more:
                     roles[nxt] = "description"
 
-    # Bylines and datelines: a whole-page scan finds the few header lines that could be one.
-    candidates = _byline_candidates(texts, limit) if pack is None or not pack.byline else set(header)
-    candidates.update(_digit_lines(texts, limit))  # every `_DATE` form has a digit
+    # Bylines and datelines: a scan of the header joined finds the few lines that could be one.
+    top_doc = "\n" + "\n".join(texts[: limit + 1])
+    top_starts = line_starts(texts[: limit + 1])
+    candidates = _lines_matching(_DIGIT_IN_LINE, top_doc, top_starts)  # every `_DATE` form has a digit
+    if pack is None or not pack.byline:
+        candidates |= _lines_matching(_BYLINE_AT_START, top_doc, top_starts)
+    else:
+        candidates.update(header)
     for i in sorted(candidates):
         if i in roles or decided[i] or not texts[i]:
             continue
@@ -172,19 +177,10 @@ _BYLINE_AT_START = re.compile(r"\n(?:by|written by|von|por|par|oleh)\s", re.IGNO
 _DIGIT_IN_LINE = re.compile(r"\n[^\n\d]*\d")
 
 
-def _lines_matching(pattern: re.Pattern[str], texts: list[str], limit: int) -> set[int]:
-    """Indices (up to `limit`) of the lines where `pattern` (which starts with "\n") matches."""
-    doc = "\n" + "\n".join(texts[: limit + 1])
-    starts = line_starts(texts[: limit + 1])
+def _lines_matching(pattern: re.Pattern[str], doc: str, starts: list[int]) -> set[int]:
+    """Lines of `doc` ("\n" + lines joined by "\n", lines starting at `starts`) where
+    `pattern` (which starts with "\n") matches."""
     return {line_at(starts, m.start()) for m in pattern.finditer(doc)}
-
-
-def _byline_candidates(texts: list[str], limit: int) -> set[int]:
-    return _lines_matching(_BYLINE_AT_START, texts, limit)
-
-
-def _digit_lines(texts: list[str], limit: int) -> set[int]:
-    return _lines_matching(_DIGIT_IN_LINE, texts, limit)
 
 
 def _repeats(texts: list[str], folded: list[str] | None = None) -> dict[int, str]:
