@@ -50,16 +50,17 @@ import itertools
 import json
 import math
 import re
-from collections import Counter
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
+from parsers import line_kernels as lk
 from parsers.codepoints import TABLE_SIZE, code_points, word_char_table
-from parsers.joined_lines import line_at, line_starts
 
 MODEL_PATH = Path(__file__).parent / "models" / "line_classifier.json"
 
@@ -101,25 +102,44 @@ _CHROME_PHRASE_RE = re.compile("|".join(re.escape(p) for p in _CHROME_PHRASES))
 _CAPITALISED = re.compile(r"(?:^| )[A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ]")
 
 
+class _StopWords(NamedTuple):
+    """Every jusText stop word that can be a token, as `_word_hashes`, for the kernels."""
+
+    table: np.ndarray  # the distinct hashes, sorted
+    buckets: np.ndarray  # where the hashes with each value of the top 16 bits start in `table`
+    packed: np.ndarray  # bit-packed (word, list) matrix: 1 where the list holds the word
+    lists: np.ndarray  # each list's distinct hashes as a `hash_set`, one list after the other
+    list_starts: np.ndarray  # where each list starts in `lists` (and where the last ends)
+    english: int  # the list standing in when no word votes
+
+
 @cache
-def _stopword_table() -> tuple[np.ndarray, np.ndarray, int]:
-    """Every jusText stop word that can be a token, as sorted `_word_hashes`; a bit-packed
-    (word, list) matrix of 1 where the list holds the word, its rows in hash order; and
-    the number of lists. Loaded once per process, offline. The 150,000 words themselves
-    are never held at once: as Python strings in a dict they cost 70 MB in every worker.
-    """
+def _stopword_table() -> _StopWords:
+    """`_StopWords`, loaded once per process, offline. The 150,000 words themselves are
+    never held at once: as Python strings in a dict they cost 70 MB in every worker."""
     import justext
 
+    names = sorted(justext.get_stoplists())
     hashes, owners = [], []
-    for n, name in enumerate(sorted(justext.get_stoplists())):
+    for n, name in enumerate(names):
         words = [w for w in justext.get_stoplist(name) if _WORD.fullmatch(w)]  # "don't" is never one token
-        hashes.append(_word_hashes(words))
-        owners.append(np.full(len(words), n, dtype=np.intp))
+        hashes.append(np.unique(_word_hashes(words)))
+        owners.append(np.full(len(hashes[-1]), n, dtype=np.intp))
     distinct, row = np.unique(np.concatenate(hashes), return_inverse=True)
-    n_lists = len(hashes)
-    matrix = np.zeros((len(distinct), n_lists), dtype=np.uint8)
+    matrix = np.zeros((len(distinct), len(names)), dtype=np.uint8)
     matrix[row, np.concatenate(owners)] = 1
-    return distinct, np.packbits(matrix, axis=1), n_lists
+    buckets = np.empty(2**16 + 1, dtype=np.int64)
+    buckets[:-1] = np.searchsorted(distinct, np.arange(2**16, dtype=np.uint64) << np.uint64(48))
+    buckets[-1] = len(distinct)
+    sets = [lk.hash_set(h) for h in hashes]
+    return _StopWords(
+        distinct,
+        buckets,
+        np.packbits(matrix, axis=1),
+        np.concatenate(sets),
+        np.cumsum([0] + [len(s) for s in sets]),
+        names.index("English"),
+    )
 
 
 def document_stopwords(tokens: Sequence[str]) -> frozenset[str]:
@@ -130,32 +150,10 @@ def document_stopwords(tokens: Sequence[str]) -> frozenset[str]:
     order, voting for a tied list; its lowest index among those).
     """
     first_seen = list(dict.fromkeys(tokens[:600]))  # distinct, in token order
-    return _stoplist_by_index(_document_stoplist(_word_hashes(first_seen)))
-
-
-def _vote(rows_at: np.ndarray) -> int:
-    """Index of the stop-word list that the stop words at rows `rows_at` of `_stopword_table`
-    (in token order) vote for; -1 if none."""
-    if not len(rows_at):
-        return -1
-    _, packed, n_lists = _stopword_table()
-    rows = np.unpackbits(packed[rows_at], axis=1, count=n_lists)
-    votes = rows.sum(axis=0, dtype=np.int64)
-    tied = np.flatnonzero(votes == votes.max())
-    if len(tied) == 1:
-        return int(tied[0])
-    among = rows[:, tied]
-    first = int(np.flatnonzero(among.any(axis=1))[0])
-    return int(tied[np.flatnonzero(among[first])[0]])
-
-
-def _document_stoplist(hashes: np.ndarray) -> int:
-    """`document_stopwords` from token hashes (the first 600 tokens of the document, in order)."""
-    sorted_hashes = _stopword_table()[0]
-    distinct, first = np.unique(hashes, return_index=True)
-    distinct = distinct[np.argsort(first, kind="stable")]  # token order, as `document_stopwords`
-    found = _lookup(sorted_hashes, distinct)
-    return _vote(np.searchsorted(sorted_hashes, distinct[found]))
+    stop = _stopword_table()
+    return _stoplist_by_index(
+        lk.vote(_word_hashes(first_seen), stop.table, stop.buckets, stop.packed, len(stop.list_starts) - 1)
+    )
 
 
 @cache
@@ -169,14 +167,8 @@ def _stoplist_by_index(n: int) -> frozenset[str]:
 
 
 @cache
-def _stoplist_hashes(n: int) -> np.ndarray:
-    """Sorted `_word_hashes` of stop-word list `n` (`_stoplist_by_index`)."""
-    return np.sort(_word_hashes([w for w in _stoplist_by_index(n) if _WORD.fullmatch(w)]))
-
-
-@cache
-def _chrome_hashes() -> np.ndarray:
-    return np.sort(_word_hashes(sorted(_CHROME_TOKENS)))
+def _chrome_set() -> np.ndarray:
+    return lk.hash_set(_word_hashes(sorted(_CHROME_TOKENS)))
 
 
 @dataclass(frozen=True)
@@ -268,144 +260,70 @@ def document_features(
 
     This decides the 300 pages/s budget, so it works on the whole document at once:
     the non-blank lines joined by "\\n" (squashed lines hold no newline) become one
-    array of code points, character classes come from one table gather, words are
-    runs of word characters hashed in numpy (`_tokens`), and per-line counts are
-    sums over line or word boundaries. No Python code runs per line or per word.
+    array of code points, and two compiled passes (`parsers.line_kernels`) measure every
+    line and word; numpy takes the logarithms between them. Python runs per document
+    only: the headline's words and the few lines that may hold a chrome phrase or
+    start like a byline take a regex each.
     """
     lines = list(raw_lines) if squashed else [squash(line) for line in raw_lines]
     idx = list(itertools.compress(range(len(lines)), lines))
     texts = list(itertools.compress(lines, lines))
-    n = len(texts)
-    if n == 0:
+    if not texts:
         return idx, np.zeros((0, len(OWN_FEATURES)))
     joined = "\n".join(texts)
     joined_lower = joined.lower()
-    lowered = joined_lower.split("\n")
-    doc = _line_signals(joined)
-    toks = _tokens(joined_lower, n)
-    stop_list = _document_stoplist(toks.hashes[: toks.first_lines_tokens(400, 600)])
-    stop_tok = _lookup(_stoplist_hashes(stop_list), toks.hashes)
-
-    lengths = doc["chars"]
-    words = toks.per_line(np.ones(len(toks.hashes), dtype=bool))
-    if doc["unspaced"].any():
-        # A "word" count from \w+ would call a whole sentence in these scripts one word.
-        words = np.where(doc["unspaced"] > 0, np.maximum(words, lengths // 3), words)
-    safe_words = np.maximum(words, 1.0)
-    # Distinct words per line, which is what these signals need (a line's share of
-    # function words, whether it has button words), and what the model was fitted on.
-    stops = toks.per_line(stop_tok & toks.first_in_line)
-    stop_density = np.where(words > 0, stops / safe_words, 0.0)
-    logw = np.log1p(words)
-    chrome_tok = _lookup(_chrome_hashes(), toks.hashes)
-    chrome = toks.per_line(chrome_tok & toks.first_in_line) + _phrase_counts(joined_lower, lowered)
-    digits = toks.per_line(toks.all_digits)
-    separators = np.minimum(doc["separators"] + _dash_counts(texts, doc["dash_lines"]), 3) / 3
-    topic = _headline_overlap(lines[anchor] if anchor is not None else "", _stoplist_by_index(stop_list), toks)
-
-    counts = Counter(lowered)
-    repeats = np.fromiter(map(counts.__getitem__, lowered), dtype=float, count=n)
-    block_log, blank_before, blank_after = _blocks(np.asarray(idx))
-    chars_before = np.concatenate(([0.0], np.cumsum(lengths)[:-1]))
-    position = np.arange(n, dtype=float)
-    if anchor is None:
-        below = np.zeros(n)
-        from_anchor = np.zeros(n)
-    else:
-        below = np.where(np.asarray(idx) > anchor, 1.0, -1.0)
-        from_anchor = np.log1p(np.abs(position - bisect.bisect_left(idx, anchor)))
-    sentence = doc["sentence_end"]
-    ctx2 = _window_means_rows([logw, sentence], 2)
-    ctx6 = _window_means_rows([logw, sentence, stop_density, topic], 6)
-    all_caps = np.fromiter(map(str.isupper, texts), dtype=bool, count=n) & (lengths > 3)
-    columns = {
-        "log_words": logw,
-        "log_chars": np.log1p(lengths),
-        "sentence_end": sentence,
-        "colon_end": doc["colon_end"],
-        "commas_per_word": doc["commas"] / safe_words,
-        "cap_ratio": doc["capitals"] / (doc["spaces"] + 1),
-        "all_caps": all_caps.astype(float),
-        "digit_ratio": digits / safe_words,
-        "separators": separators,
-        "starts_by": _starts_by(joined, doc["starts"]) * (words <= 12),
-        "stop_density": stop_density,
-        "stop_count_log": np.log1p(stops),
-        "chrome_words": np.minimum(chrome, 3) / 3,
-        "chrome_short": ((chrome > 0) & (words <= 6)).astype(float),
-        "block_log": block_log,
-        "blank_before": blank_before,
-        "blank_after": blank_after,
-        "repeats": np.log(repeats),
-        "pos_line": position / n,
-        "pos_chars": chars_before / (lengths.sum() or 1.0),
-        "ctx2_words": ctx2[0],
-        "ctx2_sentence": ctx2[1],
-        "ctx6_words": ctx6[0],
-        "ctx6_sentence": ctx6[1],
-        "ctx6_stop": ctx6[2],
-        "short_1": (words <= 1).astype(float),
-        "short_3": (words <= 3).astype(float),
-        "long_15": (words >= 15).astype(float),
-        "long_40": (words >= 40).astype(float),
-        "below_headline": below,
-        "log_lines_from_headline": from_anchor,
-        "headline_overlap": topic,
-        "ctx6_headline_overlap": ctx6[3],
-    }
-    return idx, np.column_stack([columns[name] for name in OWN_FEATURES])
+    points, lowered = code_points(joined), code_points(joined_lower)
+    stop = _stopword_table()
+    out, log1p_in, log_in, stop_list, hashes, line_of, first, word_counts, phrase_lines, maybe_by = lk.scan_document(
+        points,
+        lowered,
+        _char_classes(),
+        *_high_classes(points, lowered),
+        stop.table,
+        stop.buckets,
+        stop.packed,
+        stop.lists,
+        stop.list_starts,
+        stop.english,
+        _chrome_set(),
+        *_chrome_phrases(),
+        np.array(idx, dtype=np.int64),
+        anchor is not None,
+        anchor or 0,
+        bisect.bisect_left(idx, anchor) if anchor is not None else 0,
+    )
+    if len(phrase_lines) or len(maybe_by):
+        # Lowercased one by one, these lines are those of the lowercased document:
+        # lowercasing looks past no newline.
+        phrases = [len(_CHROME_PHRASE_RE.findall(texts[j].lower())) for j in phrase_lines.tolist()]
+        bylines = [j for j in maybe_by.tolist() if _BY.match(texts[j])]
+        lk.finish_lines(
+            out, word_counts, phrase_lines, np.array(phrases, dtype=float), np.array(bylines, dtype=np.int64)
+        )
+    headline = _headline_words(lines[anchor] if anchor is not None else "", _stoplist_by_index(stop_list))
+    lk.finish_features(
+        out,
+        np.log1p(log1p_in),
+        np.log(log_in),
+        line_of,
+        first,
+        hashes,
+        lk.hash_set(_word_hashes(headline)),
+        len(headline),
+    )
+    return idx, out
 
 
-def _blocks(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per non-blank line (raw indices `idx`): log of the size of its block (run of
-    consecutive non-blank raw lines), and whether a blank line (or the document's
-    edge) is right before and right after it."""
-    starts_block = np.ones(len(idx), dtype=bool)
-    starts_block[1:] = idx[1:] != idx[:-1] + 1
-    ends_block = np.ones(len(idx), dtype=bool)
-    ends_block[:-1] = starts_block[1:]
-    block_of = np.cumsum(starts_block) - 1
-    sizes = np.bincount(block_of).astype(float)
-    return np.log(sizes[block_of]), starts_block.astype(float), ends_block.astype(float)
+def _headline_words(headline: str, stop: frozenset[str]) -> list[str]:
+    """The headline's content words. The story talks about its headline; teasers, menus
+    and comments mostly do not."""
+    return sorted({tok for tok in _WORD.findall(headline.lower()) if tok not in stop and len(tok) > 2})
 
 
-def _dash_counts(texts: list[str], dash_lines: np.ndarray) -> np.ndarray:
-    """The " - " per line as `str.count` finds them (not overlapping: " - - " is one)."""
-    dashes = np.zeros(len(texts))
-    for j in np.flatnonzero(dash_lines).tolist():  # the few lines holding one
-        dashes[j] = texts[j].count(" - ")
-    return dashes
-
-
-# A line starting like a byline, found by one scan of "\n" + the document: the literal
-# "\n" lets the regex engine skip to line starts, and `[^\S\n]` is `\s` within a line.
-_BY_AT_LINE_START = re.compile(r"\n(?:by|von|por|par|oleh|автор)[^\S\n]", re.IGNORECASE)
-
-
-def _starts_by(joined: str, starts: np.ndarray) -> np.ndarray:
-    """1.0 for the lines of `joined` (starting at `starts`) that `_BY` matches."""
-    out = np.zeros(len(starts))
-    hits = [m.start() for m in _BY_AT_LINE_START.finditer("\n" + joined)]
-    out[np.searchsorted(starts, hits)] = 1.0  # "\n" + joined: a hit's offset is its line's start
-    return out
-
-
-def _headline_overlap(headline: str, stop: frozenset[str], toks: _Tokens) -> np.ndarray:
-    """Per line, the share of the headline's content words it repeats. The story talks
-    about its headline; teasers, menus and comments mostly do not."""
-    words = sorted({tok for tok in _WORD.findall(headline.lower()) if tok not in stop and len(tok) > 2})
-    if not words:
-        return np.zeros(toks.lines)
-    hit = _lookup(np.sort(_word_hashes(words)), toks.hashes)
-    return toks.per_line(hit & toks.first_in_line) / len(words)
-
-
-# Per code point, which character classes the line signals count: one gather over a
-# document's code points replaces a regex or a comparison per class and line.
-_CAPITAL, _SEPARATOR, _SPACE, _COMMA, _NEWLINE, _COLON, _UNSPACED_CHAR = 1, 2, 4, 8, 16, 32, 64
-_WORD_CHAR, _DIGIT, _SENTENCE_MARK, _CLOSER = 128, 256, 512, 1024
+# Per code point, which character classes the line signals count: one table lookup
+# replaces a regex or a comparison per class and line.
 # Unicode has no letters or digits past plane 3 (so far): the table stops there, and
-# the rare higher code point is classified one by one (`_char_flags`).
+# the rare higher code point is classified one by one (`_high_classes`).
 
 
 @cache
@@ -413,93 +331,61 @@ def _char_classes() -> np.ndarray:
     table = np.zeros(TABLE_SIZE + 1, dtype=np.uint16)  # the extra last entry: "past the table"
     # The `_CAPITALISED` class: Latin (with accents), Greek and Cyrillic capitals.
     for lo, hi in ((0x41, 0x5A), (0xC0, 0xD6), (0xD8, 0xDE), (0x391, 0x3A9), (0x410, 0x42F), (0x401, 0x401)):
-        table[lo : hi + 1] |= _CAPITAL
+        table[lo : hi + 1] |= lk.CAPITAL
     for ch in "|>»•·/":  # `_SEPARATORS`
-        table[ord(ch)] |= _SEPARATOR
-    table[ord(" ")] |= _SPACE
-    table[ord(",")] |= _COMMA
-    table[ord("\n")] |= _NEWLINE
-    table[ord(":")] |= _COLON
+        table[ord(ch)] |= lk.SEPARATOR
+    table[ord(" ")] |= lk.SPACE
+    table[ord(",")] |= lk.COMMA
+    table[ord("\n")] |= lk.NEWLINE
+    table[ord(":")] |= lk.COLON
     for lo, hi in ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xF900, 0xFAFF), (0x0E00, 0x0E7F)):  # `_UNSPACED`
-        table[lo : hi + 1] |= _UNSPACED_CHAR
+        table[lo : hi + 1] |= lk.UNSPACED_CHAR
     for ch in ".!?…":  # `_SENTENCE_END`: one of these, then only closers to the end
-        table[ord(ch)] |= _SENTENCE_MARK
+        table[ord(ch)] |= lk.SENTENCE_MARK
     for ch in "\"'”’»)]":
-        table[ord(ch)] |= _CLOSER
-    table[:TABLE_SIZE][word_char_table()] |= _WORD_CHAR  # `\w` exactly as the regex engine has it
-    words = np.flatnonzero(table & _WORD_CHAR)  # str.isdigit implies \w: test only those
+        table[ord(ch)] |= lk.CLOSER
+    table[:TABLE_SIZE][word_char_table()] |= lk.WORD_CHAR  # `\w` exactly as the regex engine has it
+    words = np.flatnonzero(table & lk.WORD_CHAR)  # str.isdigit implies \w: test only those
     digit = np.fromiter(map(str.isdigit, "".join(map(chr, words.tolist()))), dtype=bool, count=len(words))
-    table[words[digit]] |= _DIGIT
+    table[words[digit]] |= lk.DIGIT
+    # `str.isupper` of a line: no lowercase or titlecase character, and an uppercase one.
+    every = "".join(map(chr, range(TABLE_SIZE)))
+    table[:TABLE_SIZE][np.fromiter(map(str.isupper, every), dtype=bool, count=TABLE_SIZE)] |= lk.UPPER
+    table[:TABLE_SIZE][np.fromiter(map(_lower_or_title, every), dtype=bool, count=TABLE_SIZE)] |= lk.LOWER_OR_TITLE
     return table
 
 
-def _char_flags(cp: np.ndarray) -> np.ndarray:
-    """`_char_classes` bits of every code point in `cp`."""
-    flags = _char_classes()[np.minimum(cp, TABLE_SIZE)]
-    if cp.size and int(cp.max()) >= TABLE_SIZE:
-        for c in np.unique(cp[cp >= TABLE_SIZE]).tolist():
-            ch = chr(c)
-            flags[cp == c] = (_WORD_CHAR if _WORD.match(ch) else 0) | (_DIGIT if ch.isdigit() else 0)
-    return flags
+def _lower_or_title(ch: str) -> bool:
+    # Titlecase is the category Lt for `str.isupper` (a one-character `str.istitle` is
+    # also true of uppercase characters).
+    return ch.islower() or unicodedata.category(ch) == "Lt"
 
 
-def _line_signals(joined: str) -> dict[str, np.ndarray]:
-    """Per line of `joined` (non-blank lines joined by "\\n"), character-level signals:
-    offsets (`starts`), characters, spaces, commas, separator characters, capitalised
-    words (`_CAPITALISED`: a capital at the line start or after a space), `_UNSPACED`
-    characters, whether it ends with ":" and like a sentence (`_SENTENCE_END`), and
-    whether it holds " - " (`dash_lines`)."""
-    cp = code_points(joined)
-    flags = _char_flags(cp)
-    newlines = np.flatnonzero(flags & _NEWLINE)
-    starts = np.concatenate(([0], newlines + 1))
-    ends = np.append(newlines, len(cp)) - 1  # each line's last character (lines are non-empty)
-    # A capital counts after a space or a newline (the start of a line).
-    after = np.empty(len(cp), dtype=np.uint16)
-    after[0] = _CAPITAL
-    after[1:] = ((flags[:-1] & (_SPACE | _NEWLINE)) != 0) * np.uint16(_CAPITAL)
-    # Sentence end: the last character that is not a closer (quote, bracket) is a sentence mark.
-    position = np.arange(len(cp))
-    last_open = np.maximum.accumulate(np.where(flags & _CLOSER, -1, position))[ends]
-    sentence = (last_open >= starts) & ((flags[np.maximum(last_open, 0)] & _SENTENCE_MARK) != 0)
-    dash = np.zeros(len(cp), dtype=bool)
-    dash[:-2] = (cp[:-2] == 32) & (cp[1:-1] == 45) & (cp[2:] == 32)
-
-    def per_line(mask: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(mask, starts, dtype=np.intp).astype(float)
-
-    return {
-        "starts": starts,
-        "chars": (ends - starts + 1).astype(float),
-        "spaces": per_line((flags & _SPACE) != 0),
-        "commas": per_line((flags & _COMMA) != 0),
-        "separators": per_line((flags & _SEPARATOR) != 0),
-        "capitals": per_line((flags & after) != 0),
-        "unspaced": per_line((flags & _UNSPACED_CHAR) != 0),
-        "colon_end": ((flags[ends] & _COLON) != 0).astype(float),
-        "sentence_end": sentence.astype(float),
-        "dash_lines": per_line(dash),  # " - " (overlapping ones too: `_dash_counts` counts exactly)
-    }
+_NO_POINTS = np.zeros(0, dtype=np.uint32)
+_NO_FLAGS = np.zeros(0, dtype=np.uint16)
 
 
-# Word hashes: a polynomial over a word's code points modulo 2**64 (numpy's uint64
-# arithmetic wraps). Set membership by hash stands in for comparing strings; with 64
-# bits a false match among a page's few thousand words is a one in 10**12 event.
-_HASH_BASE = np.uint64(0x100000001B3)
+def _high_classes(*documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The code points at or past `TABLE_SIZE` in `documents` (sorted) and their classes:
+    only a word character, a digit and a letter's case can apply there."""
+    high = [d[d >= TABLE_SIZE] for d in documents if d.size and int(d.max()) >= TABLE_SIZE]
+    if not high:
+        return _NO_POINTS, _NO_FLAGS
+    points = np.unique(np.concatenate(high))
+    flags = [
+        (lk.WORD_CHAR if _WORD.match(ch) else 0)
+        | (lk.DIGIT if ch.isdigit() else 0)
+        | (lk.UPPER if ch.isupper() else 0)
+        | (lk.LOWER_OR_TITLE if _lower_or_title(ch) else 0)
+        for ch in map(chr, points.tolist())
+    ]
+    return points, np.array(flags, dtype=np.uint16)
 
 
-@cache
-def _hash_powers(size: int) -> np.ndarray:
-    # Array arithmetic wraps silently (numpy scalars would warn on overflow).
-    return np.concatenate(([np.uint64(1)], np.cumprod(np.full(size - 1, _HASH_BASE, dtype=np.uint64))))
-
-
-def _powers(length: int) -> np.ndarray:
-    """_HASH_BASE ** k for k < length (at least), from a table doubled as words get longer."""
-    size = 64
-    while size < length:
-        size *= 2
-    return _hash_powers(size)
+# Word hashes: a polynomial over a word's code points modulo 2**64. Set membership by
+# hash stands in for comparing strings; with 64 bits a false match among a page's few
+# thousand words is a one in 10**12 event.
+_HASH_BASE = int(lk.HASH_BASE)
 
 
 @dataclass(frozen=True)
@@ -516,43 +402,15 @@ class _Tokens:
         """How many words of each line `mask` marks."""
         return np.bincount(self.line_of, weights=mask, minlength=self.lines)
 
-    def first_lines_tokens(self, lines: int, limit: int) -> int:
-        """How many of the first `limit` words lie on the first `lines` lines."""
-        return min(limit, int(np.searchsorted(self.line_of, lines)))
-
 
 def _tokens(lowered: str, lines: int) -> _Tokens:
-    cp = code_points(lowered)
-    flags = _char_flags(cp)
-    edges = np.diff(((flags & _WORD_CHAR) != 0).view(np.int8), prepend=0, append=0)
-    starts = np.flatnonzero(edges == 1)
-    lengths = np.flatnonzero(edges == -1) - starts
-    line_of = np.cumsum(flags & _NEWLINE != 0)[starts] if len(starts) else np.zeros(0, dtype=np.intp)
-    hashes, digit_chars = _hash_words(cp, flags, starts, lengths)
-    key = hashes ^ (line_of.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))  # word and line together
-    first = np.zeros(len(starts), dtype=bool)
-    first[np.unique(key, return_index=True)[1]] = True
-    return _Tokens(lines, hashes, line_of, first, digit_chars == lengths)
-
-
-def _hash_words(
-    cp: np.ndarray, flags: np.ndarray, starts: np.ndarray, lengths: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Hash of each word (`starts`, `lengths` in `cp`), and how many of its characters are digits."""
-    if not len(starts):
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.intp)
-    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # each word's first character among word characters
-    total = int(lengths.sum())
-    within = np.arange(total) - np.repeat(offsets, lengths)  # a character's place in its word
-    chars = np.repeat(starts - offsets, lengths) + np.arange(total)  # its place in the document
-    terms = cp[chars].astype(np.uint64) * _powers(int(lengths.max()))[within]
-    digits = np.add.reduceat((flags[chars] & _DIGIT) != 0, offsets, dtype=np.intp)
-    return np.add.reduceat(terms, offsets), digits
+    points = code_points(lowered)
+    return _Tokens(lines, *lk.word_tokens(points, _char_classes(), *_high_classes(points)))
 
 
 def _word_hashes(words: Sequence[str]) -> np.ndarray:
-    """`_hash_words` of single `\\w+` words (stop-word lists, the headline's words)."""
-    if len(words) < 64:  # a handful: numpy's fixed costs would exceed the arithmetic
+    """`_word_hash` of each of `words`, single `\\w+` words (stop-word lists, the headline's words)."""
+    if len(words) < 64:  # a handful: the kernel's fixed costs would exceed the arithmetic
         return np.array([_word_hash(word) for word in words], dtype=np.uint64)
     return _tokens("\n".join(words), len(words)).hashes
 
@@ -561,73 +419,21 @@ _HASH_MASK = (1 << 64) - 1
 
 
 def _word_hash(word: str) -> int:
-    """`_hash_words` of one word, in Python integers."""
-    h, power, base = 0, 1, int(_HASH_BASE)
+    """The hash of one word, in Python integers: the sum of its code points times
+    `_HASH_BASE` to the power of their place, modulo 2**64."""
+    h, power, base = 0, 1, _HASH_BASE
     for ch in word:
         h = (h + ord(ch) * power) & _HASH_MASK
         power = (power * base) & _HASH_MASK
     return h
 
 
-def _lookup(sorted_hashes: np.ndarray, hashes: np.ndarray) -> np.ndarray:
-    """Which of `hashes` are in `sorted_hashes`."""
-    if not len(sorted_hashes) or not len(hashes):
-        return np.zeros(len(hashes), dtype=bool)
-    pos = np.minimum(np.searchsorted(sorted_hashes, hashes), len(sorted_hashes) - 1)
-    return sorted_hashes[pos] == hashes
-
-
-def _phrase_counts(joined_lower: str, lowered: list[str]) -> np.ndarray:
-    """`_CHROME_PHRASE_RE` matches per line: `str.find` of each phrase over the document
-    finds the few lines holding one (far faster than the alternation's scan), the
-    pattern then counts on those lines exactly as before."""
-    n = len(lowered)
-    found: set[int] = set()
-    starts: list[int] | None = None
-    for phrase in _CHROME_PHRASES:
-        pos = joined_lower.find(phrase)
-        while pos >= 0:
-            if starts is None:
-                starts = line_starts(lowered)
-            j = line_at(starts, pos)
-            found.add(j)
-            if j + 1 >= n:
-                break
-            pos = joined_lower.find(phrase, starts[j + 1])
-    out = np.zeros(n)
-    for j in found:
-        out[j] = len(_CHROME_PHRASE_RE.findall(lowered[j]))
-    return out
-
-
-def _window_means_rows(rows: list[np.ndarray], k: int) -> np.ndarray:
-    """`_window_means` of several columns at once (row by row the same additions, so the same floats)."""
-    v = np.array(rows, dtype=float)
-    n = v.shape[1]
-    pre = np.concatenate((np.zeros((len(v), 1)), np.cumsum(v, axis=1)), axis=1)
-    j = np.arange(n)
-    lo, hi = np.maximum(j - k, 0), np.minimum(j + k + 1, n)
-    count = hi - lo - 1
-    return np.where(count > 0, (pre[:, hi] - pre[:, lo] - v) / np.maximum(count, 1), 0.0)
-
-
-def _window_means(values: np.ndarray, k: int) -> np.ndarray:
-    """Mean of each value's neighbours within `k` positions (itself excluded), via prefix sums."""
-    v = np.asarray(values, dtype=float)
-    n = len(v)
-    pre = np.concatenate(([0.0], np.cumsum(v)))
-    j = np.arange(n)
-    lo, hi = np.maximum(j - k, 0), np.minimum(j + k + 1, n)
-    count = hi - lo - 1
-    return np.where(count > 0, (pre[hi] - pre[lo] - v) / np.maximum(count, 1), 0.0)
-
-
-def _range_means(pre: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Means over [lo, hi) (clipped to the document) from prefix sums `pre`; 0 for empty ranges."""
-    n = len(pre) - 1
-    lo, hi = np.clip(lo, 0, n), np.clip(hi, 0, n)
-    count = hi - lo
-    return np.where(count > 0, (pre[hi] - pre[lo]) / np.maximum(count, 1), 0.0)
+@cache
+def _chrome_phrases() -> tuple[np.ndarray, np.ndarray]:
+    """`_CHROME_PHRASES` for `lines_holding`: their code points, one after the other, and
+    where each starts. The kernel finds the few lines holding one; `_CHROME_PHRASE_RE`
+    then counts on those lines."""
+    return code_points("".join(_CHROME_PHRASES)), np.cumsum([0] + [len(p) for p in _CHROME_PHRASES])
 
 
 def _sigmoid(x: float) -> float:
@@ -657,6 +463,11 @@ class Model:
     def to_json(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
+    @cached_property
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """`mean`, `scale`, `w1` and `w2` as arrays, for the kernels."""
+        return tuple(np.asarray(v, dtype=float) for v in (self.mean, self.scale, self.w1, self.w2))  # type: ignore[return-value]
+
 
 @cache
 def load_model(path: Path = MODEL_PATH) -> Model | None:
@@ -670,20 +481,16 @@ def load_model(path: Path = MODEL_PATH) -> Model | None:
     return Model.from_json(data)
 
 
-def _logistic(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
-
-
 def _stage1(model: Model, feats: np.ndarray) -> np.ndarray:
-    z = ((feats - np.asarray(model.mean)) / np.asarray(model.scale)) @ np.asarray(model.w1) + model.b1
-    return _logistic(z)
+    mean, scale, w1, _ = model.arrays
+    return lk.stage1(feats, mean, scale, w1, model.b1)
 
 
 def anchor_position(idx: Sequence[int], anchor: int | None) -> int | None:
     """Position among the non-blank lines `idx` of the first line below the headline `anchor`."""
     if anchor is None:
         return None
-    return next((j for j, i in enumerate(idx) if i > anchor), len(idx))
+    return bisect.bisect_right(idx, anchor)  # `idx` ascends
 
 
 def context_features(p: np.ndarray, anchor_j: int | None = None) -> np.ndarray:
@@ -698,29 +505,7 @@ def context_features(p: np.ndarray, anchor_j: int | None = None) -> np.ndarray:
     strongest run, which threw whole stories away for their comment threads
     (cross-validated F1 0.880 -> 0.894 with this instead).
     """
-    n = len(p)
-    pre = np.concatenate(([0.0], np.cumsum(p)))
-    j = np.arange(n)
-    # Kadane's runs from prefix sums: the best run ending at a line starts after the
-    # lowest prefix before it; the best run starting there ends at the highest after it.
-    v = p - 0.5
-    run = np.concatenate(([0.0], np.cumsum(v)))
-    ending = run[1:] - np.minimum.accumulate(run[:-1])
-    starting = np.maximum.accumulate(run[:0:-1])[::-1] - run[:-1]
-    containing = ending + starting - v
-    below = np.zeros(n) if anchor_j is None else np.where(j >= anchor_j, 1.0, -1.0)
-    return np.column_stack(
-        [
-            p,
-            _range_means(pre, j - 1, j),
-            _range_means(pre, j + 1, j + 2),
-            _range_means(pre, j - 3, j),
-            _range_means(pre, j + 1, j + 4),
-            _range_means(pre, j - 8, j + 9),
-            below,
-            np.sign(containing) * np.log1p(np.abs(containing)),
-        ]
-    )
+    return lk.context_columns(np.asarray(p, dtype=float), -1 if anchor_j is None else anchor_j)
 
 
 CONTEXT_FEATURES = [
@@ -733,10 +518,6 @@ CONTEXT_FEATURES = [
     "below_headline",
     "best_run_containing",
 ]
-
-
-def _stage2(model: Model, ctx: np.ndarray) -> np.ndarray:
-    return _logistic(ctx @ np.asarray(model.w2) + model.b2)
 
 
 def heuristic_score(f: list[float]) -> float:
@@ -777,9 +558,10 @@ def score_lines(
     model = model if model is not None else load_model()
     if model is None:
         return Scores(idx, feats, [heuristic_score(list(f)) for f in feats.tolist()], 0.5)
-    p1 = _stage1(model, feats)
-    ctx = context_features(p1, anchor_position(idx, anchor))
-    return Scores(idx, feats, _stage2(model, ctx).tolist(), model.threshold)
+    mean, scale, w1, w2 = model.arrays
+    anchor_j = anchor_position(idx, anchor)
+    probs = lk.two_stages(feats, mean, scale, w1, model.b1, w2, model.b2, -1 if anchor_j is None else anchor_j)
+    return Scores(idx, feats, probs.tolist(), model.threshold)
 
 
 # ---------------------------------------------------------------- training
