@@ -27,7 +27,7 @@ from __future__ import annotations
 import html as html_lib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,6 +44,7 @@ from parsers.metadata.outlets import (
     host_of,
     registered_domain,
 )
+from parsers.metadata.patterns import compiled
 from parsers.metadata.syndication import credit_origin, jsonld_origin, wire_origin
 from parsers.rules import PackSet, RulePack
 from parsers.types import Extraction, NormalisedMetadata, Sidecar
@@ -97,8 +98,11 @@ def _clean(text: Any) -> str | None:
     return squashed or None
 
 
+_HTTP_URL = re.compile(r"^https?://[^\s/]+\.[^\s/]+")
+
+
 def _absolute(url: Any) -> str | None:
-    if isinstance(url, str) and re.match(r"^https?://[^\s/]+\.[^\s/]+", url.strip()):
+    if isinstance(url, str) and _HTTP_URL.match(url.strip()):
         return url.strip()
     return None
 
@@ -123,7 +127,6 @@ def _normalise(
     scan = LineScan(all_lines)
     # The story's head, found once: the header and the byline search both start from it.
     window = _story_window(extraction)
-    body_lines = [d.text for d in extraction.lines if d.kept and d.role == "body"] or extraction.text.splitlines()
     if html is not None:
         # HTML "lines" are the extractor's blocks; the header is the top of the body text.
         header = _nonempty([*raw.date_lines, *extraction.text.splitlines()], HEADER_LINES)
@@ -160,7 +163,7 @@ def _normalise(
     names, byline_credit = _authors(extraction, all_lines, scan, page, articles, pack, registry, window)
     origin = (
         credit_origin(all_lines, registry, scan)
-        or wire_origin(body_lines, registry)
+        or wire_origin(_body_lines(extraction), registry)
         or jsonld_origin(articles, registry)
         or next((o for o in map(registry.by_host, urls[len(host_urls):]) if o), None)
         or next((o for o in map(registry.canonical, publishers if site_names else []) if o), None)
@@ -240,15 +243,31 @@ def _story_window(extraction: Extraction) -> list[str] | None:
     line, and closes a few lines into the body. None without roles from the extractor.
     """
     lines = extraction.lines
-    first_body = next((i for i, d in enumerate(lines) if d.kept and d.role == "body"), None)
-    # Only a headline above the body counts: the lines after it need no look.
-    above = lines if first_body is None else lines[:first_body]
-    titles = [i for i, d in enumerate(above) if i > 0 and d.role == "title"]
-    if first_body is None and not titles:
+    first_body = last_title = None
+    # One pass up to the first body line: only a headline above the body counts.
+    for i, d in enumerate(lines):
+        if d.kept and d.role == "body":
+            first_body = i
+            break
+        if i > 0 and d.role == "title":
+            last_title = i
+    if first_body is None and last_title is None:
         return None
-    start = max(0, titles[-1] - BEFORE_TITLE) if titles else max(0, (first_body or 0) - BEFORE_BODY)
-    end = (first_body if first_body is not None else titles[-1]) + AFTER_BODY
+    start = max(0, last_title - BEFORE_TITLE) if last_title is not None else max(0, (first_body or 0) - BEFORE_BODY)
+    end = (first_body if first_body is not None else last_title or 0) + AFTER_BODY
     return _nonempty(d.text for d in lines[start:end])
+
+
+def _body_lines(extraction: Extraction) -> Iterator[str]:
+    """The body's lines in order, or the text's without roles; lazily: a wire dateline
+    is looked for only among the first few."""
+    found = False
+    for d in extraction.lines:
+        if d.kept and d.role == "body":
+            found = True
+            yield d.text
+    if not found:
+        yield from extraction.text.splitlines()
 
 
 def _first_lines(extraction: Extraction, count: int) -> list[str]:
@@ -271,9 +290,12 @@ def _breadcrumb_section(header: list[str]) -> str | None:
     return None
 
 
+_NON_KEY = re.compile(r"[^\w.]+")
+
+
 def _key(name: str) -> str:
     """Compare a name with a site name or domain: "Faro de Vigo" ~ "farodevigo.es"."""
-    return re.sub(r"[^\w.]+", "", name.casefold()).removeprefix("www.")
+    return _NON_KEY.sub("", name.casefold()).removeprefix("www.")
 
 
 def _section(value: Any) -> str | None:
@@ -351,11 +373,17 @@ def _authors(
     credit: str | None = None
     head = _nonempty([*raw.byline_lines, *(window if window is not None else _first_lines(extraction, BYLINE_LINES))])
 
+    # The same line often comes up twice (the extractor's byline is also a generic
+    # byline of the head), and parsing one costs tens of microseconds.
+    parsed: dict[str, author_rules.Byline] = {}
+
     def parse(texts: Iterable[str]) -> list[str]:
         nonlocal credit
         found: list[str] = []
         for text in texts:
-            byline = author_rules.parse_byline(text, registry)
+            byline = parsed.get(text)
+            if byline is None:
+                byline = parsed[text] = author_rules.parse_byline(text, registry)
             credit = credit or byline.credited_outlet
             found.extend(byline.authors)
         return author_rules.dedupe(found)
@@ -365,7 +393,7 @@ def _authors(
         # its author only in the closing "Follow X on Twitter").
         for line in _nonempty([*raw.byline_lines, *all_lines]):
             for rule in pack.byline:
-                match = re.search(rule.regex, line)
+                match = compiled(rule.regex).search(line)
                 if not match:
                     continue
                 names = parse([match.group("authors") or ""])

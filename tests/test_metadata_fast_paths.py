@@ -202,3 +202,14 @@ def test_breadcrumb_examples() -> None:
     assert _breadcrumb_section(["Home", "News >  Nation/World", "Story"]) == "Nation/World"
     assert _breadcrumb_section(["Home » Sport"]) == "Sport"
     assert _breadcrumb_section(["A plain line with no crumbs"]) is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(["", "By", "BY", "written by", "Story by", "ſtory by", "Follow", "FOLLOW", "Posted by",
+                        "Opinion", "Review by", "Analysis", "Commentary by", "Words by", "x", "Ñ", "İ", "K"])
+       .flatmap(lambda head: st.text(max_size=30).map(lambda tail: head + tail)))
+def test_generic_byline_initials_lose_no_match(text: str) -> None:
+    text = text.strip()
+    if text and text[0].lower() not in authors._BYLINE_INITIALS:
+        assert authors._BY_LINE.match(text) is None
+        assert authors._FOLLOW.match(text) is None

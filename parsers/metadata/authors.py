@@ -85,6 +85,10 @@ _NOT_PERSON = {
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "dos",
               "das", "bin", "ibn", "al", "el", "ter", "ten", "y", "e"}
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’.\-]*$")
+# Compiled here rather than passed to `re` as strings: a byline is cleaned piece by piece.
+_AFTER_APOSTROPHE = re.compile(r"(?<=['’])(\w)")
+_FOLLOW_WORD = re.compile(r"^\s*follow\b", re.IGNORECASE)
+_LEAD_IN = re.compile(r"\s+(?:on|at|in|am|le|el|il|em)$", re.IGNORECASE)
 
 
 @dataclass
@@ -107,7 +111,7 @@ def _title_case(name: str) -> str:
             words.append(low)
             continue
         titled = "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
-        titled = re.sub(r"(?<=['’])(\w)", lambda m: m.group(1).upper(), titled)
+        titled = _AFTER_APOSTROPHE.sub(lambda m: m.group(1).upper(), titled)
         if titled.startswith("Mc") and len(titled) > 2:
             titled = "Mc" + titled[2].upper() + titled[3:]
         words.append(titled)
@@ -228,7 +232,7 @@ def parse_byline(text: str, registry: OutletRegistry) -> Byline:
     follow = _FOLLOW.match(text)
     if follow:
         text = follow.group("authors")
-    elif re.match(r"^\s*follow\b", text, re.IGNORECASE):
+    elif _FOLLOW_WORD.match(text):
         return result  # "Follow Us", "Follow us on…" without a name: page chrome
     text = " ".join(text.split())
     text = _ASSIST.sub("", text)
@@ -260,7 +264,7 @@ def parse_byline(text: str, registry: OutletRegistry) -> Byline:
             result.credited_outlet = credit
         piece = _ROLE.sub("", piece).strip(" .,:;-–—")
         # What led into a removed date: "Minh Do on [Monday, November 18th, 2019]".
-        piece = re.sub(r"\s+(?:on|at|in|am|le|el|il|em)$", "", piece, flags=re.IGNORECASE)
+        piece = _LEAD_IN.sub("", piece)
         piece = _drop_calendar_tail(piece)
         piece = _undouble(piece)
         piece = _title_case(piece)
@@ -332,12 +336,18 @@ _BY_LINE = re.compile(
 )
 
 
+# The first letters of "by", the words `_BY_LINE` allows before it, and "follow".
+_BYLINE_INITIALS = frozenset("bwsaocrpfſ")
+
+
 def is_generic_byline(line: str, registry: OutletRegistry) -> bool:
     """A line shaped like a byline: "By …", "Follow X on Twitter", "X | Reuters"."""
     text = line.strip()
     if not text or len(text) > 160:
         return False
-    if _BY_LINE.match(text) or _FOLLOW.match(text):
+    # Both patterns open with one of a few words: a line starting with any other letter
+    # is not tried ("ſ" is an "s" to IGNORECASE).
+    if text[0].lower() in _BYLINE_INITIALS and (_BY_LINE.match(text) or _FOLLOW.match(text)):
         return True
     if "|" in text:
         tail = text.rsplit("|", 1)[1].strip()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 
+from parsers.metadata.patterns import compiled
 from parsers.rules import DateRule
 
 EARLIEST = date(1990, 1, 1)
@@ -399,7 +400,7 @@ _AMPM = re.compile(r"\b([ap])\.\s?m\.", re.IGNORECASE)
 
 def apply_rule(rule: DateRule, text: str, local_tz: tzinfo | None) -> dict[str, ParsedDate]:
     """Run one rule-pack date rule on a line; `{'published': ..., 'updated': ...}` found."""
-    match = re.search(rule.regex, text)
+    match = compiled(rule.regex).search(text)
     if not match:
         return {}
     found: dict[str, ParsedDate] = {}
@@ -436,6 +437,7 @@ _DATE_KEYWORD = re.compile(
 # An embedded tweet or a quotation ("— Jane Doe (@jane) November 1, 2019") carries the
 # date of what it quotes.
 _QUOTED = re.compile(r"^\s*[—–\-\"“”‘’']|@\w+")
+_WORDS_BEFORE = re.compile(r"^\s*\w{4,}\s+\w")
 _UPDATED_SPLIT = re.compile(r"\b(?:updated|last\s+updated|modified|last\s+modified)\b[:\s]*", re.IGNORECASE)
 
 
@@ -466,7 +468,7 @@ def dateline_dates(lines: Iterable[str], local_tz: tzinfo | None) -> Iterable[di
         residue = text
         for start, end in reversed(spans):
             residue = residue[:start] + residue[end:]
-        starts_with_date = spans[0][0] <= 12 and not re.match(r"^\s*\w{4,}\s+\w", text[: spans[0][0]])
+        starts_with_date = spans[0][0] <= 12 and not _WORDS_BEFORE.match(text[: spans[0][0]])
         if not (starts_with_date or _DATE_KEYWORD.match(text) or len(residue.strip()) < 40):
             continue
         found: dict[str, ParsedDate] = {}

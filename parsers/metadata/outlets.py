@@ -63,9 +63,12 @@ WELL_KNOWN: dict[str, tuple[list[str], list[str]]] = {
 _TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+_NON_NAME = re.compile(r"[^\w&]+")
+
+
 def _fold(name: str) -> str:
     """Compare names ignoring case, spacing, punctuation and a leading "The"."""
-    text = " ".join(re.sub(r"[^\w&]+", " ", name.casefold()).split())
+    text = " ".join(_NON_NAME.sub(" ", name.casefold()).split())
     return text.removeprefix("the ")
 
 
