@@ -271,14 +271,16 @@ def document_features(
     if not texts:
         return idx, np.zeros((0, len(OWN_FEATURES)))
     joined = "\n".join(texts)
-    joined_lower = joined.lower()
-    points, lowered = code_points(joined), code_points(joined_lower)
+    points = code_points(joined)
+    lowered, high = lk.lowercase(points, _lower_table())
+    if len(lowered) != len(points):  # a character only `str.lower` of the whole text lowercases right
+        lowered = code_points(joined.lower())
     stop = _stopword_table()
     out, log1p_in, log_in, stop_list, hashes, line_of, first, word_counts, phrase_lines, maybe_by = lk.scan_document(
         points,
         lowered,
         _char_classes(),
-        *_high_classes(points, lowered),
+        *(_high_classes(points, lowered) if high else (_NO_POINTS, _NO_FLAGS)),
         stop.table,
         stop.buckets,
         stop.packed,
@@ -352,6 +354,16 @@ def _char_classes() -> np.ndarray:
     every = "".join(map(chr, range(TABLE_SIZE)))
     table[:TABLE_SIZE][np.fromiter(map(str.isupper, every), dtype=bool, count=TABLE_SIZE)] |= lk.UPPER
     table[:TABLE_SIZE][np.fromiter(map(_lower_or_title, every), dtype=bool, count=TABLE_SIZE)] |= lk.LOWER_OR_TITLE
+    return table
+
+
+@cache
+def _lower_table() -> np.ndarray:
+    """`str.lower` of each code point below `TABLE_SIZE` (`lk.NO_LOWER` where it is longer
+    than one character, and for Σ, whose lowercase depends on the letters around it)."""
+    lowered = [ch.lower() for ch in map(chr, range(TABLE_SIZE))]
+    table = np.array([ord(low) if len(low) == 1 else lk.NO_LOWER for low in lowered], dtype=np.uint32)
+    table[ord("Σ")] = lk.NO_LOWER
     return table
 
 

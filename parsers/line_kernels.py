@@ -27,6 +27,9 @@ WORD_CHAR, DIGIT, SENTENCE_MARK, CLOSER, UPPER, LOWER_OR_TITLE = 128, 256, 512, 
 # Code points from `TABLE_SIZE` on are not in the table; the few a document holds come
 # with their classes (`high_points`, `high_flags`, sorted by code point).
 
+# In the table of lowercase code points: "not one code point, whatever the context".
+NO_LOWER = 0xFFFFFFFF
+
 # `parsers.classifier._word_hash`'s polynomial base, and the odd constant mixing a line
 # number into a word's hash ("this word on this line").
 HASH_BASE = np.uint64(0x100000001B3)
@@ -108,6 +111,27 @@ def char_flags(points: np.ndarray, table: np.ndarray, high_points: np.ndarray, h
         c = points[i]
         flags[i] = table[c] if c < TABLE_SIZE else _high_flag(c, high_points, high_flags)
     return flags
+
+
+@kernel
+def lowercase(points: np.ndarray, lower: np.ndarray) -> tuple[np.ndarray, bool]:
+    """`str.lower` of `points` by the table `lower` (one code point each, `NO_LOWER` where
+    that will not do), or an empty array when a character needs the string method: its
+    lowercase is longer than one character (İ) or depends on its neighbours (Σ). And
+    whether any code point is `TABLE_SIZE` or above."""
+    out = np.empty_like(points)
+    high = False
+    for i in range(len(points)):
+        c = points[i]
+        if c >= TABLE_SIZE:  # no cased letters there (a test checks)
+            out[i] = c
+            high = True
+            continue
+        low = lower[c]
+        if low == NO_LOWER:
+            return np.empty(0, dtype=points.dtype), True
+        out[i] = low
+    return out, high
 
 
 @kernel
@@ -499,13 +523,14 @@ def scan_document(
 @kernel
 def byline_candidates(points: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """The lines that may start with "by", "von", "por", "par", "oleh" or "автор" in any
-    case: those starting with b, o, p or v, or with a character past ASCII (the regex
-    engine's case folding has non-ASCII equivalents, and "автор" is Cyrillic)."""
+    case: those starting with b, o, p, v or а, in either case (the only characters the
+    regex engine's case-insensitive match takes for these, a test checks)."""
     out = np.empty(len(starts), dtype=np.int64)
     count = 0
     for j in range(len(starts)):
-        c = points[starts[j]] | 0x20 if points[starts[j]] < 128 else 0x80  # ASCII lowercased
-        if c == 98 or c == 111 or c == 112 or c == 118 or c >= 0x80:
+        c = points[starts[j]]
+        c = c | 0x20 if c < 128 else c  # ASCII lowercased
+        if c == 98 or c == 111 or c == 112 or c == 118 or c == 0x430 or c == 0x410:
             out[count] = j
             count += 1
     return out[:count].copy()

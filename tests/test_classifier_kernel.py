@@ -374,3 +374,31 @@ def test_chrome_phrases_suit_lines_holding() -> None:
     # `_CHROME_PHRASES` are found by `lines_holding`, which only takes characters below 256.
     assert all(ord(ch) < 256 and ch != "\n" for p in C._CHROME_PHRASES for ch in p)
     assert re.compile("|".join(map(re.escape, C._CHROME_PHRASES))).pattern == C._CHROME_PHRASE_RE.pattern
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(_CHARS + "\nİΣςẞﬀ", max_size=100))
+def test_lowercase_is_str_lower(text: str) -> None:
+    points = code_points(text)
+    lowered, high = lk.lowercase(points, C._lower_table())
+    assert high == any(ord(ch) >= C.TABLE_SIZE for ch in text) or len(lowered) != len(points)
+    if len(lowered) == len(points):  # else the caller lowercases the string
+        assert lowered.tolist() == code_points(text.lower()).tolist()
+    else:
+        assert "İ" in text or "Σ" in text
+
+
+def test_no_cased_letters_past_the_table() -> None:
+    assert all(chr(c).lower() == chr(c) for c in range(C.TABLE_SIZE, 0x110000))
+    assert int(C._lower_table()[C._lower_table() != lk.NO_LOWER].max()) < C.TABLE_SIZE
+
+
+def test_byline_candidates_are_the_letters_the_regex_takes() -> None:
+    every = np.arange(0x110000, dtype=np.uint32)
+    every = every[every != 10]
+    points = np.empty(2 * len(every), dtype=np.uint32)
+    points[0::2], points[1::2] = every, 10  # one code point per line
+    got = every[lk.byline_candidates(points, np.arange(0, len(points), 2))].tolist()
+    first_letters = "".join(sorted({alt[0] for alt in C._BY.pattern.split("(?:")[1].split(")")[0].split("|")}))
+    text = "".join(map(chr, every.tolist())).encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+    assert got == [ord(m.group()) for m in re.finditer(f"[{first_letters}]", text, re.IGNORECASE)]
