@@ -409,8 +409,7 @@ def scan_document(
             stops[j] += in_set(stops_of_list, hashes[t])
             chrome_words[j] += in_set(chrome, hashes[t])
 
-    # Character counts per line, in one flat pass over the document, kept in locals and
-    # stored when the line ends (adding into the arrays character by character is slower).
+    # Character counts per line, in locals while the line lasts.
     spaces = np.zeros(n, dtype=np.int64)
     commas = np.zeros(n, dtype=np.int64)
     separators = np.zeros(n, dtype=np.int64)
@@ -418,35 +417,36 @@ def scan_document(
     unspaced = np.zeros(n, dtype=np.int64)
     cased = np.zeros(n, dtype=np.bool_)
     caseless = np.zeros(n, dtype=np.bool_)
-    j = 0
-    n_space = n_comma = n_separator = n_capital = n_unspaced = 0
-    any_upper = any_lower = False
-    previous = NEWLINE
-    dash_end = 0
-    for i in range(len(points) + 1):
-        f = np.int64(flags[i]) if i < len(points) else NEWLINE
-        if f & NEWLINE:
-            spaces[j], commas[j], separators[j], capitals[j] = n_space, n_comma, n_separator, n_capital
-            unspaced[j], cased[j], caseless[j] = n_unspaced, any_upper, any_lower
-            n_space = n_comma = n_separator = n_capital = n_unspaced = 0
-            any_upper = any_lower = False
-            previous = NEWLINE
-            j += 1
-            continue
-        n_space += (f & SPACE) != 0
-        n_comma += (f & COMMA) != 0
-        n_separator += (f & SEPARATOR) != 0
-        n_unspaced += (f & UNSPACED_CHAR) != 0
-        # `_CAPITALISED`: a capital at the line start or after a space.
-        n_capital += (f & CAPITAL) != 0 and (previous & (SPACE | NEWLINE)) != 0
-        any_upper |= (f & UPPER) != 0
-        any_lower |= (f & LOWER_OR_TITLE) != 0
-        previous = f
-        # " - " as `str.count` finds it: not overlapping, so " - - " is one. (It cannot
-        # span two lines: the newline would be one of its characters.)
-        if i >= dash_end and points[i] == 32 and i + 2 < len(points) and points[i + 1] == 45 and points[i + 2] == 32:
-            n_separator += 1
-            dash_end = i + 3
+    for j in range(n):
+        start = starts[j]
+        end = starts[j + 1] - 1 if j + 1 < n else len(points)
+        n_space = n_comma = n_separator = n_capital = n_unspaced = 0
+        all_bits = 0
+        after_space = True  # the line start counts as after a space
+        dash_end = start
+        for i in range(start, end):
+            f = np.int64(flags[i])
+            all_bits |= f
+            n_space += (f & SPACE) != 0
+            n_comma += (f & COMMA) != 0
+            n_separator += (f & SEPARATOR) != 0
+            n_unspaced += (f & UNSPACED_CHAR) != 0
+            # `_CAPITALISED`: a capital at the line start or after a space.
+            n_capital += after_space and (f & CAPITAL) != 0
+            after_space = (f & SPACE) != 0
+            # " - " as `str.count` finds it: not overlapping, so " - - " is one.
+            if i >= dash_end and i + 2 < end and points[i] == 32 and points[i + 1] == 45 and points[i + 2] == 32:
+                n_separator += 1
+                dash_end = i + 3
+        spaces[j], commas[j], separators[j], capitals[j], unspaced[j] = (
+            n_space,
+            n_comma,
+            n_separator,
+            n_capital,
+            n_unspaced,
+        )
+        cased[j] = (all_bits & UPPER) != 0
+        caseless[j] = (all_bits & LOWER_OR_TITLE) != 0
 
     total_chars = len(points) - (n - 1)
     chars_before = 0
