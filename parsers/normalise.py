@@ -29,6 +29,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
+from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -71,6 +72,8 @@ _UPDATED_META = (
     "article:modified_time", "og:updated_time", "datemodified", "article.updated", "lastmod",
     "last-modified", "dcterms.modified", "dc.date.modified", "article:modified",
 )
+# A line's text: `attrgetter` reads a named tuple's field at half the cost of `d.text` in a comprehension.
+_TEXT = attrgetter("text")
 _REVISION_URL = re.compile(r"[?&](?:oldid|diff)=\d+")
 _AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
 _SITE_META = ("og:site_name", "application-name", "publisher", "twitter:site", "dc.publisher")
@@ -122,7 +125,7 @@ def _normalise(
 
     # Every line the extractor saw (kept or removed): a dateline or byline is usually
     # removed from the body, but it is exactly what we need here.
-    all_lines = [d.text for d in extraction.lines] or extraction.text.splitlines()
+    all_lines = list(map(_TEXT, extraction.lines)) or extraction.text.splitlines()
     # Credits and "Follow X" prompts are both looked for among these lines: lowered once.
     scan = LineScan(all_lines)
     # The story's head, found once: the header and the byline search both start from it.
@@ -466,8 +469,9 @@ def _dates(
     for obj in articles:
         published.append(parse(obj.get("datePublished")) or parse(obj.get("dateCreated")))
         updated.append(parse(obj.get("dateModified")))
-    published.extend(parse(v) for key in _PUBLISHED_META for v in page.meta.get(key, [])[:1])
-    updated.extend(parse(v) for key in _UPDATED_META for v in page.meta.get(key, [])[:1])
+    if page.meta:  # a text document has none: skip the thirty-two lookups
+        published.extend(parse(v) for key in _PUBLISHED_META for v in page.meta.get(key, [])[:1])
+        updated.extend(parse(v) for key in _UPDATED_META for v in page.meta.get(key, [])[:1])
     updated.append(parse(raw.updated))
 
     best = _first_plausible(published, fetched_at)

@@ -25,6 +25,8 @@ _LOOKAHEADS = {
     "_DMY_INTL": r"(?=\d)",
     "_NUMERIC": r"(?=\d)",
     "_ISO_COMPACT": r"(?=\d)",
+    "_CLOCK_BEFORE": r"(?=\d)",
+    "_UPDATED_SPLIT": "(?=[ulm])",
 }
 _PLAIN = {
     name: re.compile(getattr(dates, name).pattern.removeprefix(prefix), getattr(dates, name).flags)
@@ -36,7 +38,8 @@ _DATE_PIECES = [
     "Apr", "APRIL", "Jul", "jan", "Feb", "Jun", "aug", "Oct", "Dec", "Wed", "Fri", "Sun", "Thu",
     "19", "5", "2019", "1999", "2023", "18th", "20200316", "T13:00:00Z", "T", ",", ".", "/", "-", ":", " ", "  ",
     "at", "of", "de", "mars", "ноября", "Published", "Updated:", "7:05", "AM", "p.m.", "EST", "+02:00", "|",
-    "By", "Jane", "Doe", "(AP)", "@jane", "é", "\u00a0", "\n", "İ", "K", "ı",
+    "By", "Jane", "Doe", "(AP)", "Updated", "LAST UPDATED", "modified", "Last modified:", "@jane", "é", "\u00a0",
+    "\n", "İ", "K", "ı",
 ]
 _MONTHS = ["Jan", "january", "FEB", "Mar.", "apr", "April", "May", "jun", "July", "Aug", "ſept", "Sep", "Oct", "nov",
            "December", "mars", "ноября"]

@@ -185,7 +185,7 @@ _NUMERIC = re.compile(
 )
 # "10:45 a.m. EST Mar 17, 2023": a time printed before its date.
 _CLOCK_BEFORE = re.compile(
-    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\.?)?"
+    r"(?=\d)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\.?)?"
     r"(?:\s*(?P<tz>[A-Z]{1,4}T|UTC|GMT))?\s*[,|·•\-–—]?\s*(?:on\s+)?(?:[A-Za-z]{3,9}\.?,?\s+)?$",
     re.IGNORECASE,
 )
@@ -438,7 +438,7 @@ _DATE_KEYWORD = re.compile(
 # date of what it quotes.
 _QUOTED = re.compile(r"^\s*[—–\-\"“”‘’']|@\w+")
 _WORDS_BEFORE = re.compile(r"^\s*\w{4,}\s+\w")
-_UPDATED_SPLIT = re.compile(r"\b(?:updated|last\s+updated|modified|last\s+modified)\b[:\s]*", re.IGNORECASE)
+_UPDATED_SPLIT = re.compile(r"(?=[ulm])\b(?:updated|last\s+updated|modified|last\s+modified)\b[:\s]*", re.IGNORECASE)
 
 
 def dateline_dates(lines: Iterable[str], local_tz: tzinfo | None) -> Iterable[dict[str, ParsedDate]]:
