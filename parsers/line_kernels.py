@@ -488,7 +488,8 @@ def scan_document(
         chars_before += chars
         words[j] = w
 
-    lowered_starts = line_starts(lowered)
+    # Lowercased character by character (`lowercase`), the lines start where they did.
+    lowered_starts = starts if len(lowered) == len(points) else line_starts(lowered)
     log_in[L_REPEATS] = line_counts(lowered, lowered_starts)
 
     block_start = 0
