@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections.abc import Sequence
 
 
@@ -21,3 +22,19 @@ def line_starts(lines: Sequence[str]) -> list[int]:
 def line_at(starts: list[int], pos: int) -> int:
     """The line (by `line_starts`) that position `pos` of the joined text falls in."""
     return bisect.bisect_right(starts, pos) - 1
+
+
+def lines_containing(pattern: re.Pattern[str], doc: str, starts: list[int]) -> set[int]:
+    """Lines of `doc` ("\\n" + the lines joined by "\\n", lines starting at `starts`) holding a
+    match of `pattern`, a pattern that never matches a newline. After a hit the search
+    resumes at the next line, so a line full of matches costs one search."""
+    found: set[int] = set()
+    pos, last = 0, len(starts) - 1
+    while (match := pattern.search(doc, pos)) is not None:
+        # In "\\n" + joined, line j runs from starts[j] + 1 to the next newline.
+        j = bisect.bisect_right(starts, match.start() - 1) - 1
+        found.add(j)
+        if j >= last:
+            break
+        pos = starts[j + 1] + 1
+    return found

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from parsers.classifier import OWN_FEATURES, Model, load_model, score_lines, squash, squash_lines
-from parsers.joined_lines import line_at, line_starts
+from parsers.joined_lines import line_at, line_starts, lines_containing
 from parsers.line_rules import KEEP, RuleHit, apply_line_rules
 from parsers.rules import PackSet, RulePack
 from parsers.types import Extraction, LineDecision, RawMetadata
@@ -156,7 +156,7 @@ def _find_roles(
     # Bylines and datelines: a scan of the header joined finds the few lines that could be one.
     top_doc = "\n" + "\n".join(texts[: limit + 1])
     top_starts = line_starts(texts[: limit + 1])
-    candidates = _lines_matching(_DIGIT_IN_LINE, top_doc, top_starts)  # every `_DATE` form has a digit
+    candidates = lines_containing(_DIGIT, top_doc, top_starts)  # every `_DATE` form has a digit
     if pack is None or not pack.byline:
         candidates |= _lines_matching(_BYLINE_AT_START, top_doc, top_starts)
     else:
@@ -171,10 +171,10 @@ def _find_roles(
     return roles
 
 
-# Line starts where `_BYLINE` or a digit may match, found by one scan of "\n" + the lines
-# joined by "\n": the literal "\n" lets the regex engine jump from line start to line start.
+# Line starts where `_BYLINE` may match, found by one scan of "\n" + the lines joined by
+# "\n": the literal "\n" lets the regex engine jump from line start to line start.
 _BYLINE_AT_START = re.compile(r"\n(?:by|written by|von|por|par|oleh)\s", re.IGNORECASE)
-_DIGIT_IN_LINE = re.compile(r"\n[^\n\d]*\d")
+_DIGIT = re.compile(r"\d")
 
 
 def _lines_matching(pattern: re.Pattern[str], doc: str, starts: list[int]) -> set[int]:

@@ -7,6 +7,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parsers import classifier, text_extract
 from parsers.line_rules import apply_line_rules
@@ -145,3 +147,12 @@ def test_patterns_that_see_past_a_line_fall_back_to_every_line() -> None:
     pack = RulePack(outlet="t", drop=[LineMatcher(regex=r"foo(?!\s)"), LineMatcher(regex=r"\Abar")])
     lines = ["a foo", "bar b", "foo x"]
     assert [h is not None for h in apply_line_rules(lines, [pack])] == [True, True, False]
+
+
+@given(st.lists(st.text(alphabet="ab1٣ \t", max_size=8).map(lambda s: s.replace("\n", "")), min_size=1, max_size=12))
+def test_lines_containing_is_a_search_of_each_line(lines: list[str]) -> None:
+    from parsers.joined_lines import line_starts, lines_containing
+
+    digit = re.compile(r"\d")
+    expected = {j for j, line in enumerate(lines) if digit.search(line)}
+    assert lines_containing(digit, "\n" + "\n".join(lines), line_starts(lines)) == expected
