@@ -422,7 +422,7 @@ def _tokens(lowered: str, lines: int) -> _Tokens:
 
 def _word_hashes(words: Sequence[str]) -> np.ndarray:
     """`_word_hash` of each of `words`, single `\\w+` words (stop-word lists, the headline's words)."""
-    if len(words) < 64:  # a handful: the kernel's fixed costs would exceed the arithmetic
+    if len(words) < 4:  # a few: the kernel's fixed costs (~5 µs) would exceed the arithmetic
         return np.array([_word_hash(word) for word in words], dtype=np.uint64)
     return _tokens("\n".join(words), len(words)).hashes
 
