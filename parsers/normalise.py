@@ -246,7 +246,8 @@ def _story_window(extraction: Extraction) -> list[str] | None:
     line, and closes a few lines into the body. None without roles from the extractor.
     """
     lines = extraction.lines
-    first_body = last_title = None
+    first_body: int | None = None
+    last_title: int | None = None
     # One pass up to the first body line: only a headline above the body counts.
     for i, d in enumerate(lines):
         if d.kept and d.role == "body":
@@ -254,11 +255,11 @@ def _story_window(extraction: Extraction) -> list[str] | None:
             break
         if i > 0 and d.role == "title":
             last_title = i
-    if first_body is None and last_title is None:
+    stop = first_body if first_body is not None else last_title
+    if stop is None:
         return None
-    start = max(0, last_title - BEFORE_TITLE) if last_title is not None else max(0, (first_body or 0) - BEFORE_BODY)
-    end = (first_body if first_body is not None else last_title or 0) + AFTER_BODY
-    return _nonempty(d.text for d in lines[start:end])
+    start = max(0, last_title - BEFORE_TITLE) if last_title is not None else max(0, stop - BEFORE_BODY)
+    return _nonempty(d.text for d in lines[start : stop + AFTER_BODY])
 
 
 def _body_lines(extraction: Extraction) -> Iterator[str]:
