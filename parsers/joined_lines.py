@@ -38,3 +38,16 @@ def lines_containing(pattern: re.Pattern[str], doc: str, starts: list[int]) -> s
             break
         pos = starts[j + 1] + 1
     return found
+
+
+def lines_holding(needle: str, doc: str, starts: list[int]) -> set[int]:
+    """`lines_containing` for a plain string (no newline in it), by `str.find`."""
+    found: set[int] = set()
+    pos, last = doc.find(needle), len(starts) - 1
+    while pos >= 0:
+        j = bisect.bisect_right(starts, pos - 1) - 1
+        found.add(j)
+        if j >= last:
+            break
+        pos = doc.find(needle, starts[j + 1] + 1)
+    return found

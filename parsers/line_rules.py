@@ -20,8 +20,10 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
-from parsers.joined_lines import line_at, line_starts
+from parsers.joined_lines import line_at, line_starts, lines_holding
+from parsers.regex_literals import ODD_CASE, requirement
 from parsers.rules import GENERIC, LineMatcher, RulePack
 
 KEEP = "keep"
@@ -141,7 +143,25 @@ class _Either:
         regexes = [m.regex for c in (keep, drop) for _, m, _ in c.regexes if m.regex]
         self.any_start = _combine([r for r in regexes if _anchored(r)])
         self.any_inside = _combine([r for r in regexes if not _anchored(r)])
-        self.scanners = _scanners(regexes)
+        # Regexes whose matches must hold a plain string (`parsers.regex_literals`) are
+        # found by substring and prefix tests; the rest are scanned for (`_scan`).
+        needs = {r: requirement(r) for r in regexes}
+        self.prefixes = {
+            case: tuple(p for n in needs.values() if n and n.prefixes and n.ignorecase == case for p in n.prefixes)
+            for case in (False, True)
+        }
+        self.contains = {
+            case: sorted({n.contains for n in needs.values() if n and n.contains and n.ignorecase == case})
+            for case in (False, True)
+        }
+        self.scanners = _scanners([r for r in regexes if needs[r] is None])
+        # A document the lowercase tests cannot answer for (see `regex_literals.ODD_CASE`)
+        # scans for the case-insensitive ones too.
+        self.caseless_scanners = _scanners([r for r in regexes if needs[r] is not None and needs[r].ignorecase])
+        if self.scanners is None or self.caseless_scanners is None or _scanners(regexes) is None:
+            self.scanners = self.caseless_scanners = None
+            self.prefixes = {False: (), True: ()}
+            self.contains = {False: [], True: []}
 
     def may_match(self, text: str) -> bool:
         return (
@@ -159,14 +179,29 @@ class _Either:
         lookaround, no `\\A`/`\\Z`, no atomic group; `^` and `$` match at line ends
         (`re.MULTILINE`). It can also report a line no regex matches alone (a match
         spanning lines): `may_match` still decides each candidate."""
-        if self.scanners is None:
+        if self.scanners is None or self.caseless_scanners is None:
             return list(range(len(lines)))
-        found = set(itertools.compress(range(len(lines)), map(self.exact.__contains__, lines)))
-        if self.scanners:
-            doc = "\n" + "\n".join(lines)
-            starts = line_starts(lines)
-            for pattern, anchored in self.scanners:
-                found.update(_scan(pattern, anchored, doc, starts))
+        n = len(lines)
+        found = set(itertools.compress(range(n), map(self.exact.__contains__, lines)))
+        doc = "\n" + "\n".join(lines)
+        starts = line_starts(lines)
+        scanners = self.scanners
+        for case, text in ((False, doc), (True, None)):
+            if not self.prefixes[case] and not self.contains[case]:
+                continue
+            if case:
+                if ODD_CASE.search(doc):
+                    scanners = [*scanners, *self.caseless_scanners]
+                    continue
+                text = doc.lower()  # same length: the one character it lengthens is in ODD_CASE
+            assert text is not None
+            if prefixes := self.prefixes[case]:
+                starting = map(str.startswith, text[1:].split("\n"), repeat(prefixes))
+                found.update(itertools.compress(range(n), starting))
+            for needle in self.contains[case]:
+                found |= lines_holding(needle, text, starts)
+        for pattern, anchored in scanners:
+            found.update(_scan(pattern, anchored, doc, starts))
         return sorted(found)
 
 
@@ -249,13 +284,11 @@ def apply_line_rules(
     """
     hits: list[RuleHit | None] = [None] * len(lines)
     stripped = list(lines) if squashed else [" ".join(line.split()) for line in lines]
-    # Cumulative characters, so a generic cut_from can check it is past the middle.
-    total = sum(len(s) for s in stripped) or 1
-    before: list[int] = []
-    running = 0
-    for s in stripped:
-        before.append(running)
-        running += len(s)
+    # Cumulative characters, so a generic cut_from can check it is past the middle
+    # (only packs with region rules need them).
+    if any(pack.cut_from or pack.cut_until for pack in packs):
+        before = list(itertools.accumulate(map(len, stripped), initial=0))
+        total = before.pop() or 1
 
     # Regions first (weaker than line rules of a stronger pack, applied in reverse
     # strength so the stronger pack overwrites).

@@ -156,3 +156,47 @@ def test_lines_containing_is_a_search_of_each_line(lines: list[str]) -> None:
     digit = re.compile(r"\d")
     expected = {j for j, line in enumerate(lines) if digit.search(line)}
     assert lines_containing(digit, "\n" + "\n".join(lines), line_starts(lines)) == expected
+
+
+def test_odd_case_characters_are_every_one_the_engine_folds_to_ascii() -> None:
+    from parsers.regex_literals import ODD_CASE
+
+    everything = "".join(map(chr, range(128, 0x110000)))
+    assert set(re.findall("(?i)[a-z]", everything)) == set(ODD_CASE.pattern.strip("[]"))
+
+
+@pytest.mark.parametrize(
+    ("regex", "contains", "prefixes"),
+    [
+        (r"(?i)\ball rights reserved\.?$", "all rights reserved", None),
+        (r"\(Source:\s*\)?$", "(Source:", None),
+        (r"\[(?:INSIGHT|VIDEO)\]", None, None),  # no plain run of four at the top level
+        (r"(?i)^(?:subscribe now|sign up) (?:to|for)", None, ("subscribe now", "sign up")),
+        (r"^(?:©|\(c\)\s?\d{4})", None, ("©", "(c)")),
+        (r"(?i)^(?:close)?\s*please", None, None),  # an optional start: nothing is certain
+        (r"(?i:^share)", None, None),  # scoped flags: left to the regex
+        (r"(?i)^Straße", None, ("stra",)),  # ß is cased and folds differently: the run stops
+    ],
+)
+def test_requirements_of_regexes(regex: str, contains: str | None, prefixes: tuple[str, ...] | None) -> None:
+    from parsers.regex_literals import requirement
+
+    need = requirement(regex)
+    if contains is None and prefixes is None:
+        assert need is None
+    else:
+        assert need is not None and need.contains == contains and need.prefixes == prefixes
+
+
+_RULE_WORDS = ["Share", "share this story", "ALL RIGHTS RESERVED.", "All rıghts reserved", "ſhare", "İ", "Menu",
+               "(Source: AP)", "subscribe now to our newsletter", "Sign up for alerts", "close please log in", "x"]
+
+
+@given(st.lists(st.lists(st.sampled_from(_RULE_WORDS), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=8))
+def test_generic_rules_decide_as_each_regex_would_alone(lines: list[str]) -> None:
+    from parsers.line_rules import rule_reason
+
+    generic = default_packs().generic
+    first = [next((m for m in generic.drop if m.matches(line)), None) for line in lines]
+    expected = [rule_reason(generic, "drop", m) if m else None for m in first]
+    assert [h.reason if h else None for h in apply_line_rules(lines, [generic])] == expected
