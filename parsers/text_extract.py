@@ -36,6 +36,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from parsers.classifier import OWN_FEATURES, Model, load_model, score_lines, squash, squash_lines
+from parsers.jit import kernel
 from parsers.joined_lines import line_at, line_starts, lines_containing
 from parsers.line_rules import KEEP, RuleHit, apply_line_rules
 from parsers.rules import PackSet, RulePack
@@ -290,18 +291,30 @@ def _smoothed(open_lines: list[int], probs: Sequence[float], threshold: float, s
     if not open_lines:
         return []
     p = np.asarray(probs, dtype=float)
-    score = (np.log(np.maximum(p, 1e-6) / np.maximum(1 - p, 1e-6)) - math.log(threshold / (1 - threshold))).tolist()
-    lead, leads = -switch, []  # starting in chrome: the first body line pays a switch
-    for sc in score:
-        lead = min(max(lead, -switch), switch) + sc
-        leads.append(lead)
-    d = np.asarray(leads)
-    forced = np.where(d > switch, 1, np.where(d < -switch, 0, -1))
-    forced[-1] = 1 if d[-1] > 0 else 0
-    m = len(d)
-    next_forced = np.minimum.accumulate(np.where(forced >= 0, np.arange(m), m)[::-1])[::-1]
-    body = forced[next_forced] == 1
-    return list(itertools.compress(open_lines, body.tolist()))
+    # The logarithms stay numpy's: a compiled loop's may differ in the last bit.
+    score = np.log(np.maximum(p, 1e-6) / np.maximum(1 - p, 1e-6)) - math.log(threshold / (1 - threshold))
+    return list(itertools.compress(open_lines, _body_runs(score, switch).tolist()))
+
+
+@kernel
+def _body_runs(score: np.ndarray, switch: float) -> np.ndarray:  # pragma: no cover - compiled
+    """`_smoothed`'s two passes: the leads forward, the states backward."""
+    m = len(score)
+    leads = np.empty(m)
+    lead = -switch  # starting in chrome: the first body line pays a switch
+    for k in range(m):
+        lead = min(max(lead, -switch), switch) + score[k]
+        leads[k] = lead
+    body = np.empty(m, dtype=np.bool_)
+    state = leads[m - 1] > 0
+    body[m - 1] = state
+    for k in range(m - 2, -1, -1):
+        if leads[k] > switch:
+            state = True
+        elif leads[k] < -switch:
+            state = False
+        body[k] = state
+    return body
 
 
 def _classifier_keeps(open_lines: list[int], probs: Sequence[float], threshold: float) -> dict[int, str]:
