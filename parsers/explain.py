@@ -8,6 +8,7 @@ rest of the page never looked like article text) with the line rules' verdicts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,7 @@ class Explanation:
     outlet: str | None
     attributed_by: str
     extractor: str
-    lines: list[LineDecision]
+    lines: Sequence[LineDecision]
     meta: RawMetadata
     text: str
     warnings: list[str] = field(default_factory=list)

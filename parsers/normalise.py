@@ -29,7 +29,6 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
-from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,7 +47,7 @@ from parsers.metadata.outlets import (
 from parsers.metadata.patterns import compiled
 from parsers.metadata.syndication import credit_origin, jsonld_origin, wire_origin
 from parsers.rules import PackSet, RulePack
-from parsers.types import Extraction, NormalisedMetadata, Sidecar
+from parsers.types import Extraction, LineTable, NormalisedMetadata, Sidecar, line_table
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +71,6 @@ _UPDATED_META = (
     "article:modified_time", "og:updated_time", "datemodified", "article.updated", "lastmod",
     "last-modified", "dcterms.modified", "dc.date.modified", "article:modified",
 )
-# A line's text: `attrgetter` reads a named tuple's field at half the cost of `d.text` in a comprehension.
-_TEXT = attrgetter("text")
 _REVISION_URL = re.compile(r"[?&](?:oldid|diff)=\d+")
 _AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
 _SITE_META = ("og:site_name", "application-name", "publisher", "twitter:site", "dc.publisher")
@@ -125,11 +122,12 @@ def _normalise(
 
     # Every line the extractor saw (kept or removed): a dateline or byline is usually
     # removed from the body, but it is exactly what we need here.
-    all_lines = list(map(_TEXT, extraction.lines)) or extraction.text.splitlines()
+    table = line_table(extraction.lines)
+    all_lines = list(table.texts) or extraction.text.splitlines()
     # Credits and "Follow X" prompts are both looked for among these lines: lowered once.
     scan = LineScan(all_lines)
     # The story's head, found once: the header and the byline search both start from it.
-    window = _story_window(extraction)
+    window = _story_window(table)
     if html is not None:
         # HTML "lines" are the extractor's blocks; the header is the top of the body text.
         header = _nonempty([*raw.date_lines, *extraction.text.splitlines()], HEADER_LINES)
@@ -137,7 +135,7 @@ def _normalise(
         # Not every line the extractor calls a dateline: a site header's clock
         # ("Wed, Nov 20, 2019" above the navigation) is the day of the fetch.
         header = window if window is not None else _first_lines(extraction, HEADER_LINES)
-        if not extraction.lines:
+        if not table.texts:
             header = _nonempty([*raw.date_lines, *header])
 
     urls = _urls(sidecar, page, articles, raw)
@@ -236,7 +234,7 @@ def _normalise(
     )
 
 
-def _story_window(extraction: Extraction) -> list[str] | None:
+def _story_window(table: LineTable) -> list[str] | None:
     """The lines around the story's start, where its byline and dateline are.
 
     A page dump opens with navigation, often with a site-header clock ("Wed, Nov 20,
@@ -245,37 +243,37 @@ def _story_window(extraction: Extraction) -> list[str] | None:
     headline copy nearest the body (not the first line), or well above the first body
     line, and closes a few lines into the body. None without roles from the extractor.
     """
-    lines = extraction.lines
     first_body: int | None = None
     last_title: int | None = None
     # One pass up to the first body line: only a headline above the body counts.
-    for i, d in enumerate(lines):
-        if d.kept and d.role == "body":
+    for i, (kept, role) in enumerate(zip(table.kept, table.roles, strict=True)):
+        if kept and role == "body":
             first_body = i
             break
-        if i > 0 and d.role == "title":
+        if i > 0 and role == "title":
             last_title = i
     stop = first_body if first_body is not None else last_title
     if stop is None:
         return None
     start = max(0, last_title - BEFORE_TITLE) if last_title is not None else max(0, stop - BEFORE_BODY)
-    return _nonempty(d.text for d in lines[start : stop + AFTER_BODY])
+    return _nonempty(table.texts[start : stop + AFTER_BODY])
 
 
 def _body_lines(extraction: Extraction) -> Iterator[str]:
     """The body's lines in order, or the text's without roles; lazily: a wire dateline
     is looked for only among the first few."""
     found = False
-    for d in extraction.lines:
-        if d.kept and d.role == "body":
+    table = line_table(extraction.lines)
+    for text, kept, role in zip(table.texts, table.kept, table.roles, strict=True):
+        if kept and role == "body":
             found = True
-            yield d.text
+            yield text
     if not found:
         yield from extraction.text.splitlines()
 
 
 def _first_lines(extraction: Extraction, count: int) -> list[str]:
-    return _nonempty((d.text for d in extraction.lines), count) or _nonempty(extraction.text.splitlines(), count)
+    return _nonempty(line_table(extraction.lines).texts, count) or _nonempty(extraction.text.splitlines(), count)
 
 
 _BREADCRUMB = re.compile(r"^\s*(?:[^\s>»›][^>»›]{0,30}?\s+[>»›]\s+){1,3}(?P<last>[^>»›]{2,40}?)\s*$")

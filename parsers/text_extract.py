@@ -40,7 +40,7 @@ from parsers.jit import kernel
 from parsers.joined_lines import line_at, line_starts, lines_containing
 from parsers.line_rules import KEEP, RuleHit, apply_line_rules
 from parsers.rules import PackSet, RulePack
-from parsers.types import Extraction, LineDecision, RawMetadata
+from parsers.types import Decisions, Extraction, LineDecision, LineTable, RawMetadata
 
 VERSION = "1.0"
 EXTRACTOR = f"text/presswash-{VERSION}"
@@ -355,7 +355,7 @@ def _line_decisions(
 
 def decide_lines(
     raw_lines: Sequence[str], packs: PackSet, pack: RulePack | None, model: Model | None = None
-) -> tuple[list[LineDecision], RawMetadata]:
+) -> tuple[Decisions, RawMetadata]:
     """One `LineDecision` per raw line, and the header metadata found on the way.
 
     `model` overrides the shipped classifier (cross-validation in the benchmarks).
@@ -366,7 +366,7 @@ def decide_lines(
 
 def _decide(
     raw_lines: Sequence[str], packs: PackSet, pack: RulePack | None, model: Model | None = None
-) -> tuple[list[LineDecision], RawMetadata, str]:
+) -> tuple[Decisions, RawMetadata, str]:
     """`decide_lines`, and the body (`join_body` of the decisions)."""
     texts = squash_lines(raw_lines)
     folded = list(map(str.casefold, texts))
@@ -381,25 +381,35 @@ def _decide(
         [scores.idx[r] for r in open_rows], [scores.probs[r] for r in open_rows], scores.threshold
     )
 
-    # Each line's decision, weakest first so that stronger ones overwrite: the
-    # classifier's signal, then what it keeps, repetition, header roles, rules.
     n = len(texts)
     kept = [False] * n
-    reasons = ["blank"] * n
     line_roles = ["body"] * n
-    for i, signal in zip(scores.idx, _weakest_signals(scores.feats), strict=True):
-        reasons[i] = signal
-    for i, reason in kept_reasons.items():
-        kept[i], reasons[i] = True, reason
-    for i, reason in repeats.items():
-        reasons[i] = reason
+    for i in kept_reasons:
+        kept[i] = True
     for i, role in roles.items():
-        reasons[i], line_roles[i] = f"role:{role}", role
+        line_roles[i] = role
     for i in itertools.compress(range(n), decided):
-        hit = hits[i]
-        assert hit is not None
-        kept[i], reasons[i], line_roles[i] = hit.action == KEEP, hit.reason, "body"
-    decisions = _line_decisions(raw_lines, kept, reasons, line_roles)
+        kept[i], line_roles[i] = hits[i].action == KEEP, "body"  # type: ignore[union-attr]
+
+    def reasons() -> list[str]:
+        """Each line's reason, weakest first so that stronger ones overwrite: the
+        classifier's signal, then what it keeps, repetition, header roles, rules."""
+        out = ["blank"] * n
+        for i, signal in zip(scores.idx, _weakest_signals(scores.feats), strict=True):
+            out[i] = signal
+        for i, reason in kept_reasons.items():
+            out[i] = reason
+        for i, reason in repeats.items():
+            out[i] = reason
+        for i, role in roles.items():
+            out[i] = f"role:{role}"
+        for i in itertools.compress(range(n), decided):
+            out[i] = hits[i].reason  # type: ignore[union-attr]
+        return out
+
+    decisions = Decisions(
+        LineTable(raw_lines, kept, line_roles), lambda: _line_decisions(raw_lines, kept, reasons(), line_roles)
+    )
     body = "\n\n".join(itertools.compress(texts, kept))  # kept lines are non-blank: `join_body`
     return decisions, _header_meta(texts, roles, hits), body
 

@@ -6,13 +6,12 @@ built millions of times, and never validated against user input.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from parsers.metadata.html_meta import HtmlMeta
 
 
@@ -39,6 +38,65 @@ class LineDecision(NamedTuple):
     kept: bool
     reason: str
     role: str = "body"
+
+
+class LineTable(NamedTuple):
+    """Every line's text, whether it was kept and its role: what normalisation reads of
+    the decisions (it never needs their reasons)."""
+
+    texts: Sequence[str]
+    kept: Sequence[bool]
+    roles: Sequence[str]
+
+
+class Decisions(Sequence[LineDecision]):
+    """A document's `LineDecision`s, built on first use.
+
+    Ingest reads only `table`; naming the rule or signal behind every line (for
+    `explain`) cost a twelfth of the plain-text path, so those reasons are worked out
+    only when a decision itself is asked for.
+    """
+
+    def __init__(self, table: LineTable, build: Callable[[], list[LineDecision]]) -> None:
+        self.table = table
+        self._build: Callable[[], list[LineDecision]] | None = build
+        self._decisions: list[LineDecision] = []
+
+    def _all(self) -> list[LineDecision]:
+        if self._build is not None:
+            build, self._build = self._build, None
+            self._decisions = build()
+        return self._decisions
+
+    def __len__(self) -> int:
+        return len(self.table.texts)
+
+    @overload
+    def __getitem__(self, index: int) -> LineDecision: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[LineDecision]: ...
+    def __getitem__(self, index: int | slice) -> LineDecision | list[LineDecision]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[LineDecision]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Decisions):
+            other = other._all()
+        return isinstance(other, list) and self._all() == other
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the list it stands for
+
+    def __repr__(self) -> str:
+        return f"Decisions({self._all()!r})"
+
+
+def line_table(lines: Sequence[LineDecision]) -> LineTable:
+    """The texts, kept flags and roles of `lines`, without building lazy decisions."""
+    if isinstance(lines, Decisions):
+        return lines.table
+    return LineTable([d.text for d in lines], [d.kept for d in lines], [d.role for d in lines])
 
 
 @dataclass
@@ -83,7 +141,7 @@ class Extraction:
     text: str
     extractor: str
     meta: RawMetadata = field(default_factory=RawMetadata)
-    lines: list[LineDecision] = field(default_factory=list)
+    lines: Sequence[LineDecision] = field(default_factory=list)
     outlet_hint: str | None = None
     # True when the rule packs' `recognise` lines were already tried on these lines and
     # matched none (the pipeline does so to pick the pack), so `normalise` need not again.

@@ -200,3 +200,20 @@ def test_generic_rules_decide_as_each_regex_would_alone(lines: list[str]) -> Non
     first = [next((m for m in generic.drop if m.matches(line)), None) for line in lines]
     expected = [rule_reason(generic, "drop", m) if m else None for m in first]
     assert [h.reason if h else None for h in apply_line_rules(lines, [generic])] == expected
+
+
+def test_decisions_table_agrees_with_the_decisions_built_later() -> None:
+    from pathlib import Path
+
+    from parsers.types import Decisions, line_table
+
+    packs = default_packs()
+    for path in sorted((Path(__file__).parent.parent / "data" / "raw").glob("*.txt")):
+        extraction = text_extract.extract_text(path.read_text(encoding="utf-8"), packs, None)
+        assert isinstance(extraction.lines, Decisions)
+        table = line_table(extraction.lines)  # read first, as ingest does, without building
+        built = list(extraction.lines)
+        assert list(table.texts) == [d.text for d in built]
+        assert list(table.kept) == [d.kept for d in built]
+        assert list(table.roles) == [d.role for d in built]
+        assert extraction.lines == built and len(extraction.lines) == len(built)
