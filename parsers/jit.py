@@ -9,18 +9,47 @@ readable, and each has a test that compares it with a plain-Python reference.
 `cache=True` writes the machine code next to the module (or to numba's user cache
 when the package folder is read-only), so only the first process on a machine pays
 the compilation; no network is involved.
+
+numba itself is imported only when a kernel first runs: importing it costs a
+process about 100 MB, and the processes that never parse (the flow, which only
+coordinates, and every command but `ingest`'s workers, `explain` and the
+benchmarks) have no use for it. Until then each kernel is a stand-in; the first
+call to any kernel of a module compiles all of that module's kernels and puts them
+in the module in place of the stand-ins, so kernels calling one another by name
+find compiled functions. A kernel may call only kernels of its own module.
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from numba import njit
+F = TypeVar("F", bound=Callable[..., Any])
 
-F = TypeVar("F", bound=Callable[..., object])
+# Per module, the names of its kernels not compiled yet.
+_PENDING: dict[str, list[str]] = {}
+
+
+def _compile_module(module_name: str) -> None:
+    from numba import njit
+
+    module = sys.modules[module_name]
+    for name in _PENDING.pop(module_name, []):
+        stand_in = getattr(module, name)
+        setattr(module, name, njit(cache=True, nogil=True)(stand_in.__wrapped__))
 
 
 def kernel(fn: F) -> F:
-    """Compile `fn` with numba in nopython mode, cached on disk."""
-    return njit(cache=True, nogil=True)(fn)  # type: ignore[no-any-return]
+    """Compile `fn` with numba in nopython mode on its first call, cached on disk."""
+    module_name, name = fn.__module__, fn.__name__
+    _PENDING.setdefault(module_name, []).append(name)
+
+    @functools.wraps(fn)
+    def stand_in(*args: Any) -> Any:
+        if module_name in _PENDING:
+            _compile_module(module_name)
+        return getattr(sys.modules[module_name], name)(*args)
+
+    return stand_in  # type: ignore[return-value]

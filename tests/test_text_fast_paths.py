@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -217,3 +218,16 @@ def test_decisions_table_agrees_with_the_decisions_built_later() -> None:
         assert list(table.kept) == [d.kept for d in built]
         assert list(table.roles) == [d.role for d in built]
         assert extraction.lines == built and len(extraction.lines) == len(built)
+
+
+def test_parsing_modules_leave_numba_unimported_until_a_kernel_runs() -> None:
+    # The flow process imports the parsers but never parses: numba costs it 100 MB.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, flows.ingest, parsers.pipeline; assert 'numba' not in sys.modules; "
+        "from parsers.batch import warm_up; warm_up(); assert 'numba' in sys.modules"
+    )
+    root = str(Path(__file__).resolve().parent.parent)
+    subprocess.run([sys.executable, "-c", code], cwd=root, check=True, timeout=300)
