@@ -6,7 +6,6 @@ Prefect is imported only by the commands that run a flow, so `--help` is fast.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
 import sys
@@ -88,21 +87,20 @@ def ingest(
 
     # Answer "another run is writing" in one line before paying for Prefect's start-up.
     probe(out, wait=wait)
+    from flows import local_cluster
     from flows.runtime import embedded_prefect
 
-    with contextlib.ExitStack() as cluster:
-        address = dask_address
+    address = dask_address
 
-        def warm_up() -> None:
-            # Both overlap the temporary server's boot: the flow's imports here, and the
-            # workers' own imports and warm-up (see flows/local_cluster.py) in theirs.
-            nonlocal address
-            importlib.import_module("flows.ingest")
-            if address is None:
-                from flows.local_cluster import local_cluster
+    def warm_up() -> None:
+        # Both overlap the temporary server's boot: the flow's imports here, and the
+        # workers' own imports and warm-up (see flows/local_cluster.py) in theirs.
+        nonlocal address
+        importlib.import_module("flows.ingest")
+        if address is None:
+            address = local_cluster.start(workers)
 
-                address = cluster.enter_context(local_cluster(workers))
-
+    try:
         with embedded_prefect(warm_up=warm_up):
             from flows.ingest import ingest as ingest_flow
             from flows.progress import RichProgress, set_progress
@@ -121,7 +119,8 @@ def ingest(
                 dask_address=address,
                 wait=wait,
             )
-            cluster.close()  # while the server still listens: workers flush their logs to it
+    finally:
+        local_cluster.release()  # the flow normally has, once parsing was done
     typer.echo("\n".join(RunSummary(**result).lines()))
 
 

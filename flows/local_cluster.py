@@ -4,11 +4,14 @@ Every worker imports the parsing stack and runs it once on two tiny documents
 (`flows.worker_warmup`) before it takes work, so the import, the rule packs, the
 classifier's tables and the compiled kernels are paid while Prefect's server
 boots, not on the first batch. The CLI starts this cluster while the server
-boots and hands its address to the flow; a deployment's flow run starts its own.
+boots (`start`) and hands its address to the flow, which lets it go as soon as
+the last batch is parsed (`release`): dedup and commit then run without the
+workers' memory beside them. A deployment's flow run starts a cluster of its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,3 +41,17 @@ def local_cluster(workers: int) -> Iterator[str]:
 
     with LocalCluster(**cluster_kwargs(workers)) as cluster:
         yield cluster.scheduler_address
+
+
+# The cluster `start` opened for this process, until `release` closes it.
+_started = contextlib.ExitStack()
+
+
+def start(workers: int) -> str:
+    """Start a local cluster owned by this process (the CLI's) and return its address."""
+    return _started.enter_context(local_cluster(workers))
+
+
+def release() -> None:
+    """Close the cluster `start` opened, if any (safe to call again)."""
+    _started.close()
