@@ -50,36 +50,45 @@ def build(corpus: Path, dest: Path, copies: int, formats: list[str]) -> dict[str
 
 
 class TreeMemory:
-    """Peak summed RSS of a process and all its descendants, sampled every 0.2 s."""
+    """Peak memory of a process and all its descendants, sampled every 0.2 s: the summed
+    RSS (each process's resident pages, so a shared library mapped by two processes
+    counts twice) and, every second sample, the summed PSS (each shared page divided
+    among the processes mapping it: what the tree takes of the machine's memory)."""
 
     def __init__(self, pid: int) -> None:
         self.root = psutil.Process(pid)
         self.peak = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
+        tick = 0
         while not self._stop.is_set():
             try:
                 procs = [self.root, *self.root.children(recursive=True)]
-                total = 0
+                total = pss = 0
                 for proc in procs:
                     with contextlib.suppress(psutil.Error):  # a child may exit between listing and reading
                         total += proc.memory_info().rss
+                        if tick % 2 == 0:  # reading smaps costs more than the RSS
+                            pss += proc.memory_full_info().pss
                 self.peak = max(self.peak, total)
+                self.peak_pss = max(self.peak_pss, pss)
             except psutil.Error:
                 return
+            tick += 1
             time.sleep(0.2)
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, int]:
         self._stop.set()
         self._thread.join()
-        return self.peak
+        return self.peak, self.peak_pss
 
 
-def run_ingest(raw: Path, out: Path, workers: int, batch_size: int) -> tuple[float, int, str]:
-    """(wall seconds including Prefect start-up, peak tree RSS bytes, summary) of one CLI run."""
+def run_ingest(raw: Path, out: Path, workers: int, batch_size: int) -> tuple[float, tuple[int, int], str]:
+    """(wall seconds including Prefect start-up, peak tree (RSS, PSS) bytes, summary) of one CLI run."""
     shutil.rmtree(out, ignore_errors=True)
     cmd = [str(ROOT / ".venv" / "bin" / "presswash"), "ingest", str(raw), "--out", str(out),
            "--workers", str(workers), "--batch-size", str(batch_size)]  # fmt: skip
@@ -132,11 +141,12 @@ def main() -> None:
         print(f"trafilatura alone    {baseline:.1f} documents/s over {n} HTML pages, one process")
     rates: dict[int, float] = {}
     for workers in (int(w) for w in args.workers.split(",")):
-        wall, peak, summary = run_ingest(raw, args.work / f"out-{workers}", workers, args.batch_size)
+        wall, (peak, peak_pss), summary = run_ingest(raw, args.work / f"out-{workers}", workers, args.batch_size)
         rates[workers] = total / wall
         articles = next((ln.split()[2] for ln in summary.splitlines() if "articles written" in ln), "?")
         print(f"ingest, {workers} worker(s)   {rates[workers]:.1f} documents/s end to end ({wall:.1f} s, "
-              f"{articles} articles), peak memory {peak / 2**20:.0f} MiB for all processes")  # fmt: skip
+              f"{articles} articles), peak memory {peak / 2**20:.0f} MiB RSS for all processes "
+              f"({peak_pss / 2**20:.0f} MiB PSS)")  # fmt: skip
         if workers == 1 and baseline and formats == ["html"]:
             print(f"  = {rates[1] / baseline:.2f} x the bare trafilatura loop")
     if 1 in rates and 2 in rates:
