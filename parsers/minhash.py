@@ -11,9 +11,11 @@ hashfunc=zlib.crc32, scheme="affine32").update_batch(shingles)` gives (datasketc
 2.0.0's default scheme, which the stored signatures were made with), computed
 here directly: building the MinHash (its permutations are drawn from a seeded
 generator on every construction) and its generic per-item path were most of the
-cost. The permutations are still datasketch's own, taken from one MinHash per
-`num_perm`, so the seed keeps its meaning; `tests/test_minhash.py` holds the two
-equal.
+cost. The permutations are datasketch's own, drawn as its `MinHash` draws them
+for the affine32 scheme (one seeded generator, odd `a`), so the seed keeps its
+meaning; `tests/test_minhash.py` holds the permutations and the signatures equal to
+datasketch's. Drawing them here spares every worker importing datasketch, which
+imports scipy: 60 MB a process.
 
 Everything after case folding runs in one compiled kernel (`parsers.jit`) over
 the folded body's code points: finding the words, UTF-8 encoding them joined by
@@ -28,7 +30,6 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
-from datasketch import MinHash
 
 from parsers.codepoints import TABLE_SIZE, code_points, is_word_char, word_char_table
 from parsers.hashing import folded
@@ -301,9 +302,12 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
 
 @cache
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine permutation parameters (a, b) for `num_perm` and `SEED`, as uint32."""
-    a, b = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    """datasketch's affine32 permutation parameters (a, b) for `num_perm` and `SEED`:
+    `MinHash._init_permutations` of datasketch 2.0.0, step for step."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def signature(text: str, size: int = SHINGLE_WORDS, num_perm: int = NUM_PERM) -> tuple[np.ndarray, int]:

@@ -28,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-from datasketch.lsh import _optimal_param
 
 from store.layout import INDEX
 from store.parquet_io import parquet_files, read_parquet_files
@@ -58,6 +57,10 @@ class Match:
 
 def band_layout() -> tuple[int, int]:
     """(bands, rows), weighted against missed copies: the similarity check removes false hits."""
+    # Imported here: datasketch imports scipy (60 MB), which only the dedup step needs,
+    # and that runs after the parsing workers are gone.
+    from datasketch.lsh import _optimal_param
+
     return _optimal_param(LSH_THRESHOLD, NUM_PERM, 0.3, 0.7)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -191,3 +192,22 @@ def test_kernel_crc32_every_length_and_byte() -> None:
         for stop in range(start, start + 40):
             assert crc32_kernel(array, start, stop, _CRC32) == zlib.crc32(data[start:stop])
     assert crc32_kernel(array, 0, len(data), _CRC32) == zlib.crc32(data)
+
+
+@pytest.mark.parametrize("num_perm", [1, 16, 128, 256])
+def test_permutations_are_datasketchs(num_perm: int) -> None:
+    from parsers.minhash import _permutations
+
+    a, b = MinHash(num_perm=num_perm, seed=SEED, scheme="affine32").permutations
+    ours_a, ours_b = _permutations(num_perm)
+    assert ours_a.dtype == ours_b.dtype == np.uint32
+    assert np.array_equal(ours_a, a.astype(np.uint32)) and np.array_equal(ours_b, b.astype(np.uint32))
+
+
+def test_parsing_never_imports_datasketch() -> None:
+    # datasketch imports scipy: 60 MB in every worker, for permutations drawn here instead.
+    import subprocess
+    import sys
+
+    code = "import sys; from parsers.batch import warm_up; warm_up(); assert 'datasketch' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent, check=True, timeout=300)
