@@ -23,7 +23,7 @@ _SAMPLE = 1000
 
 # The model py3langid 0.4.0 ships (pinned in constraints.txt): its DFA's size, and its
 # depth, the longest byte n-gram it counts (6: a breadth-first search from the root,
-# checked by tests/test_ngram_counts.py). Another model is walked in one piece.
+# checked by tests/test_metadata_ngram_counts.py). Another model is walked in one piece.
 _DFA_STATES = 104_583
 _DFA_DEPTH = 6
 

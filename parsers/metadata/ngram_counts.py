@@ -5,7 +5,7 @@ byte at a time in Python (`visit_counts`) and collecting them in a `Counter`; th
 scores then sum the features in the Counter's order (first occurrence). Done with
 numpy gathers plus `np.unique`, the walk and the ordering still cost ~0.2 ms of a
 text page's ~0.5 ms metadata budget; compiled (`parsers.jit`) they cost a few µs.
-`tests/test_ngram_counts.py` holds this equal to the library's loop.
+`tests/test_metadata_ngram_counts.py` holds this equal to the library's loop.
 """
 
 from __future__ import annotations
