@@ -171,17 +171,6 @@ def _chrome_set() -> np.ndarray:
     return lk.hash_set(_word_hashes(sorted(_CHROME_TOKENS)))
 
 
-@dataclass(frozen=True)
-class LineShape:
-    """Per-line measurements the features (and the title/byline detectors) share."""
-
-    words: int
-    chars: int
-    sentence_end: bool
-    stop_density: float
-    cap_ratio: float
-
-
 OWN_FEATURES = [
     "log_words",
     "log_chars",
@@ -400,31 +389,12 @@ def _high_classes(*documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _HASH_BASE = int(lk.HASH_BASE)
 
 
-@dataclass(frozen=True)
-class _Tokens:
-    """The `\\w+` words of a lowercased document (lines split by "\\n"), as numpy arrays."""
-
-    lines: int  # how many lines the document has
-    hashes: np.ndarray  # uint64 per word, in document order
-    line_of: np.ndarray  # the line each word is on
-    first_in_line: np.ndarray  # bool: the word's first occurrence on its line
-    all_digits: np.ndarray  # bool: every character is a digit (`str.isdigit`)
-
-    def per_line(self, mask: np.ndarray) -> np.ndarray:
-        """How many words of each line `mask` marks."""
-        return np.bincount(self.line_of, weights=mask, minlength=self.lines)
-
-
-def _tokens(lowered: str, lines: int) -> _Tokens:
-    points = code_points(lowered)
-    return _Tokens(lines, *lk.word_tokens(points, _char_classes(), *_high_classes(points)))
-
-
 def _word_hashes(words: Sequence[str]) -> np.ndarray:
     """`_word_hash` of each of `words`, single `\\w+` words (stop-word lists, the headline's words)."""
     if len(words) < 4:  # a few: the kernel's fixed costs (~5 µs) would exceed the arithmetic
         return np.array([_word_hash(word) for word in words], dtype=np.uint64)
-    return _tokens("\n".join(words), len(words)).hashes
+    points = code_points("\n".join(words))
+    return lk.word_tokens(points, _char_classes(), *_high_classes(points))[0]
 
 
 _HASH_MASK = (1 << 64) - 1

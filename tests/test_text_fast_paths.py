@@ -75,9 +75,12 @@ def test_document_features_match_per_line_definitions() -> None:
 def test_word_hashes_agree_and_find_stop_words() -> None:
     words = ["the", "straße", "привет", "x", "東京は晴れです"] * 20
     assert classifier._word_hashes(words[:5]).tolist() == classifier._word_hashes(words).tolist()[:5]
-    toks = classifier._tokens("the cat\nsat on the mat the", 2)
-    assert toks.per_line(np.ones(len(toks.hashes), dtype=bool)).tolist() == [2, 5]
-    assert toks.per_line(toks.first_in_line).tolist() == [2, 4]  # "the" twice on line 2 counts once
+    points = classifier.code_points("the cat\nsat on the mat the")
+    _, line_of, first_in_line, _ = classifier.lk.word_tokens(
+        points, classifier._char_classes(), *classifier._high_classes(points)
+    )
+    assert np.bincount(line_of, minlength=2).tolist() == [2, 5]
+    assert np.bincount(line_of, weights=first_in_line, minlength=2).tolist() == [2, 4]  # "the" twice counts once
 
 
 def _viterbi(open_lines: list[int], probs: list[float], threshold: float, switch: float) -> list[int]:
