@@ -94,7 +94,7 @@ def choose_pack(text: str, fmt: str, sidecar: Sidecar | None, packs: PackSet) ->
         if host and (pack := packs.by_domain(host)):
             return pack
     if fmt == "text":
-        return packs.recognise(text.splitlines())
+        return packs.recognise(text.splitlines(), text)
     return None
 
 

@@ -106,7 +106,8 @@ def requirement(regex: str) -> Requirement | None:
         prefixes = _prefixes(items[1:])
         if prefixes:
             return Requirement(ignorecase, prefixes=tuple(p.lower() if ignorecase else p for p in prefixes))
-        return None
+        # No fixed start (`^[A-Z ]{20,}\. PHOTO: ...`): a literal run further in still
+        # has to be in every match.
     best, run = "", ""
     for op, arg in [*items, (None, None)]:
         if op is _c.LITERAL and _plain(chr(arg)):  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ never silently disable it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -18,6 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from parsers.joined_lines import line_starts, lines_holding
+from parsers.regex_literals import ODD_CASE, requirement
 
 SOURCES_DIR = Path(__file__).parent / "sources"
 GENERIC = "generic"
@@ -182,28 +185,36 @@ class PackSet:
         return None
 
     @cached_property
-    def _recognisers(self) -> tuple[dict[str, RulePack], list[tuple[re.Pattern[str], RulePack]]]:
-        """Exact recognition lines as one lookup table, regexes as a list: one pass over a document."""
-        exact: dict[str, RulePack] = {}
-        patterns: list[tuple[re.Pattern[str], RulePack]] = []
-        for pack in self.outlets.values():
-            for matcher in pack.recognise:
-                if matcher.line is not None:
-                    exact.setdefault(_squash(matcher.line), pack)
-                else:
-                    patterns.append((matcher.compiled, pack))
-        return exact, patterns
+    def _recognisers(self) -> list[_Recogniser]:
+        return [_Recogniser.of(matcher, pack) for pack in self.outlets.values() for matcher in pack.recognise]
 
-    def recognise(self, lines: Iterable[str]) -> RulePack | None:
-        """The pack recognised by the earliest line that matches any pack's `recognise` rule."""
-        exact, patterns = self._recognisers
-        if not exact and not patterns:
-            return None  # no outlet packs (the benchmark corpus): nothing to squash lines for
-        for text in lines:
-            if (pack := exact.get(_squash(text))) is not None:
+    def recognise(self, lines: Sequence[str], text: str | None = None) -> RulePack | None:
+        """The pack recognised by the earliest line that matches any pack's `recognise` rule.
+
+        `text` is the document the lines were split from (by default, the lines joined).
+        Most documents belong to no outlet with a pack, and a text lacking every rule's
+        required string (`_Recogniser.possible`) is answered without looking at a line.
+        """
+        if not self._recognisers:
+            return None  # no outlet packs (the benchmark corpus)
+        doc = "\n".join(lines) if text is None else text
+        lowered: list[str] = []  # the lowercased document, made once if a caseless rule asks
+        possible = [r for r in self._recognisers if r.possible(doc, lowered)]
+        if not possible:
+            return None
+        # The rules that could match, in pack order: exact lines first, then regexes;
+        # and the only lines they could match, those holding one of their strings.
+        exact: dict[str, RulePack] = {}
+        for r in possible:
+            if r.line is not None:
+                exact.setdefault(r.line, r.pack)
+        patterns = [(r.pattern, r.pack) for r in possible if r.pattern is not None]
+        for i in _lines_holding_any(lines, possible):
+            line = lines[i]
+            if exact and (pack := exact.get(_squash(line))) is not None:
                 return pack
             for pattern, pack in patterns:
-                if pattern.search(text):
+                if pattern.search(line):
                     return pack
         return None
 
@@ -223,6 +234,56 @@ _squash_rule = cache(_squash)
 
 def _fold(text: str) -> str:
     return _squash(text).casefold()
+
+
+@dataclass(frozen=True)
+class _Recogniser:
+    """One `recognise` rule, with the plain strings a line must hold to match it.
+
+    An exact rule's line holds each of its words, so its longest word; a regex,
+    what `parsers.regex_literals` reads from its parse (no requirement: always
+    possible). A line is part of the document, so a string missing from the whole
+    document rules the rule out for every line at once.
+    """
+
+    pack: RulePack
+    line: str | None  # squashed
+    pattern: re.Pattern[str] | None
+    needles: tuple[str, ...]  # any one of them; empty: no shortcut
+    ignorecase: bool = False
+
+    @classmethod
+    def of(cls, matcher: LineMatcher, pack: RulePack) -> _Recogniser:
+        if matcher.line is not None:
+            line = _squash(matcher.line)
+            return cls(pack, line, None, (max(line.split(), key=len),) if line else ())
+        need = requirement(matcher.regex or "")
+        needles = (need.prefixes or (need.contains,)) if need else ()
+        return cls(pack, None, matcher.compiled, tuple(n for n in needles if n), bool(need and need.ignorecase))
+
+    def possible(self, doc: str, lowered: list[str]) -> bool:
+        if not self.needles:
+            return True
+        if self.ignorecase:
+            if ODD_CASE.search(doc):  # folded unlike `str.lower` (see `regex_literals`)
+                return True
+            if not lowered:
+                lowered.append(doc.lower())
+            doc = lowered[0]
+        return any(needle in doc for needle in self.needles)
+
+
+def _lines_holding_any(lines: Sequence[str], recognisers: list[_Recogniser]) -> list[int]:
+    """Indices of the lines holding a needle of any of `recognisers`, in order (all lines if
+    one of them has no needles or is caseless: the lowercase test is per document only)."""
+    if any(not r.needles or r.ignorecase for r in recognisers):
+        return list(range(len(lines)))
+    doc = "\n" + "\n".join(lines)
+    starts = line_starts(lines)
+    found: set[int] = set()
+    for needle in {n for r in recognisers for n in r.needles}:
+        found |= lines_holding(needle, doc, starts)
+    return sorted(found)
 
 
 @cache

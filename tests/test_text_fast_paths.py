@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from parsers import classifier, text_extract
 from parsers.line_rules import apply_line_rules
-from parsers.rules import LineMatcher, RulePack, default_packs
+from parsers.rules import LineMatcher, PackSet, RulePack, default_packs
 from parsers.types import LineDecision
 
 ODD_LINES = [
@@ -177,7 +177,8 @@ def test_odd_case_characters_are_every_one_the_engine_folds_to_ascii() -> None:
         (r"\[(?:INSIGHT|VIDEO)\]", None, None),  # no plain run of four at the top level
         (r"(?i)^(?:subscribe now|sign up) (?:to|for)", None, ("subscribe now", "sign up")),
         (r"^(?:©|\(c\)\s?\d{4})", None, ("©", "(c)")),
-        (r"(?i)^(?:close)?\s*please", None, None),  # an optional start: nothing is certain
+        (r"(?i)^(?:close)?\s*please", "please", None),  # an optional start: only the later run is certain
+        (r"^[A-Z ]{20,}\. PHOTO: [A-Z]+$", ". PHOTO: ", None),  # no fixed start: a run further in
         (r"(?i:^share)", None, None),  # scoped flags: left to the regex
         (r"(?i)^Straße", None, ("stra",)),  # ß is cased and folds differently: the run stops
     ],
@@ -234,3 +235,40 @@ def test_parsing_modules_leave_numba_unimported_until_a_kernel_runs() -> None:
     )
     root = str(Path(__file__).resolve().parent.parent)
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True, timeout=300)
+
+
+def _recognised_line_by_line(packs: PackSet, lines: list[str]) -> RulePack | None:
+    """The contract of `PackSet.recognise`, rule by rule and line by line."""
+    for line in lines:
+        for pack in packs.outlets.values():
+            if any(m.line is not None and m.matches(line) for m in pack.recognise):
+                return pack
+        for pack in packs.outlets.values():
+            if any(m.regex is not None and m.matches(line) for m in pack.recognise):
+                return pack
+    return None
+
+
+_CASELESS = RulePack(
+    outlet="Caseless Times",
+    recognise=[LineMatcher(regex="(?i)^caseless times staff$"), LineMatcher(line="Read  the  Caseless   Times")],
+)
+_RECOGNISE_PIECES = [
+    "(Bloomberg) — Chinese leader", "(Bloomberg) - x", "More stories like this are available on bloomberg.com",
+    "More  stories like this are\tavailable on bloomberg.com ", "©2023 Bloomberg L.P.", "©2023 Bloomberg L.P. ",
+    "Special Dispatch No. 10538", "Special Dispatch No.", "The Spokesman-Review Newspaper",
+    "Spokane, Washington Est. May 19, 1883", "ClosePlease login", "Add to my bookmarks", "Add to my",
+    "Follow Rachel Cheung on Twitter and Instagram.", "CASELESS TIMES STAFF", "caseless times staff",
+    "ca\u017feless times staff", "Read the Caseless Times", "Just a story line.", "", "  ",
+]
+
+
+@given(st.lists(st.sampled_from(_RECOGNISE_PIECES), max_size=8), st.sampled_from(["\n", "\r\n", "\u2028"]))
+def test_recognise_matches_line_by_line(pieces: list[str], newline: str) -> None:
+    packs = default_packs()
+    packs = PackSet(packs.generic, {**packs.outlets, _CASELESS.outlet: _CASELESS})
+    text = newline.join(pieces)
+    lines = text.splitlines()
+    expected = _recognised_line_by_line(packs, lines)
+    assert packs.recognise(lines, text) is expected
+    assert packs.recognise(lines) is expected
