@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time
 import numpy as np
 
 from schemas.models import Duplicate
-from store.dedup_index import DedupIndex
+from store.dedup_index import NUM_PERM, DedupIndex
 from store.faults import crash_point
 
 _LATEST = datetime.max.replace(tzinfo=UTC)
@@ -48,16 +48,19 @@ def resolve(candidates: list[Candidate], index: DedupIndex, run_id: str) -> tupl
     """Split this run's candidates into canonical articles and duplicates, updating `index`."""
     canonical: list[Candidate] = []
     duplicates: list[Duplicate] = []
-    for cand in sorted(candidates, key=lambda c: c.order_key):
+    ordered = sorted(candidates, key=lambda c: c.order_key)
+    # Every candidate's band keys in one numpy call, not two per band and candidate.
+    signatures = np.array([c.signature for c in ordered], dtype=np.uint32).reshape(-1, NUM_PERM)
+    for cand, keys in zip(ordered, index.keys(signatures), strict=True):
         crash_point("dedup.candidate")
         if (target := index.canonical_of(cand.doc_id)) is not None:
             duplicates.append(_duplicate(cand, target, "exact", 1.0, run_id))
-        elif (match := index.query(cand.signature, cand.shingles)) is not None:
+        elif (match := index.query(cand.signature, cand.shingles, keys)) is not None:
             duplicates.append(_duplicate(cand, match.canonical_id, "near", match.similarity, run_id))
-            index.add(cand.doc_id, match.canonical_id, cand.signature, cand.shingles)
+            index.add(cand.doc_id, match.canonical_id, cand.signature, cand.shingles, keys)
         else:
             canonical.append(cand)
-            index.add(cand.doc_id, cand.doc_id, cand.signature, cand.shingles)
+            index.add(cand.doc_id, cand.doc_id, cand.signature, cand.shingles, keys)
     crash_point("dedup.resolved")
     canonical.sort(key=lambda c: c.source_path)
     duplicates.sort(key=lambda d: d.source_path)

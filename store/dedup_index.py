@@ -45,6 +45,7 @@ INDEX_SCHEMA = pa.schema(
     ],
     metadata={"presswash.minhash": f"num_perm={NUM_PERM}"},
 )
+_KEY_CHUNK = 65_536  # documents whose band keys are computed at once when loading
 _MIX = np.random.default_rng(20231117).integers(1, 2**31, size=NUM_PERM, dtype=np.uint32) | np.uint32(1)
 
 
@@ -64,13 +65,16 @@ def band_layout() -> tuple[int, int]:
     return _optimal_param(LSH_THRESHOLD, NUM_PERM, 0.3, 0.7)
 
 
-def _band_key(signatures: np.ndarray, band: int, rows: int) -> np.ndarray:
-    """One uint32 key per document for one band: a multiply-add hash of the band's rows.
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One uint32 key per document and band, shape (documents, bands): a multiply-add hash
+    of each band's rows, all bands in one numpy call.
 
     32 bits are enough: a colliding key only adds a candidate that the similarity check rejects.
     """
-    cols = slice(band * rows, (band + 1) * rows)
-    return (signatures[:, cols] * _MIX[cols]).sum(axis=1, dtype=np.uint32)
+    width = bands * rows
+    # uint32 throughout: the products and the sum wrap modulo 2**32, as meant.
+    mixed = np.asarray(signatures, dtype=np.uint32).reshape(-1, NUM_PERM)[:, :width] * _MIX[:width]
+    return mixed.reshape(-1, bands, rows).sum(axis=2, dtype=np.uint32)
 
 
 def _scores(same: np.ndarray, own: int, others: np.ndarray) -> np.ndarray:
@@ -96,17 +100,25 @@ class DedupIndex:
         self._canon = np.array([position[c] for c in canonical], dtype=np.uint32)
         self._sizes = np.asarray(sizes, dtype=np.uint32)
         self._sigs = np.ascontiguousarray(signatures, dtype=np.uint32).reshape(-1, NUM_PERM)
-        # One band at a time keeps the peak memory of building near the final size.
-        self._band_sorted = np.empty((len(ids), self.bands), dtype=np.uint32)
-        self._band_order = np.empty((len(ids), self.bands), dtype=np.uint32)
+        # Band-major, so that each band's sorted keys are contiguous: `searchsorted` copies
+        # a strided column first, which made every query cost O(index size). Keys are
+        # computed a chunk of documents at a time and sorted in place, one band at a time,
+        # so building peaks near the final size.
+        self._band_sorted = np.empty((self.bands, len(ids)), dtype=np.uint32)
+        self._band_order = np.empty((self.bands, len(ids)), dtype=np.uint32)
+        for start in range(0, len(ids), _KEY_CHUNK):
+            chunk = self._sigs[start : start + _KEY_CHUNK]
+            self._band_sorted[:, start : start + _KEY_CHUNK] = band_keys(chunk, self.bands, self.rows).T
         for band in range(self.bands):
-            keys = _band_key(self._sigs, band, self.rows)
-            order = np.argsort(keys, kind="stable")
-            self._band_order[:, band] = order
-            self._band_sorted[:, band] = keys[order]
-        # Documents added during this run: few, so plain Python structures.
-        self._new: list[tuple[str, str, int, np.ndarray]] = []
+            order = np.argsort(self._band_sorted[band], kind="stable")
+            self._band_order[band] = order
+            self._band_sorted[band] = self._band_sorted[band][order]
+        # Documents added during this run: ids in lists, signatures and sizes in arrays
+        # grown by doubling (a query gathers its candidates' rows in one step).
+        self._new: list[tuple[str, str]] = []
         self._new_ids: dict[str, int] = {}
+        self._new_sigs = np.empty((0, NUM_PERM), dtype=np.uint32)
+        self._new_sizes = np.empty(0, dtype=np.uint32)
         self._new_bands: list[dict[int, list[int]]] = [{} for _ in range(self.bands)]
 
     @classmethod
@@ -145,53 +157,72 @@ class DedupIndex:
             return self._new[new][1]
         return None
 
-    def query(self, signature: np.ndarray, size: int) -> Match | None:
+    def keys(self, signatures: np.ndarray) -> np.ndarray:
+        """`band_keys` in this index's layout: compute them for a whole run at once and
+        pass each row to `query` and `add`."""
+        return band_keys(signatures, self.bands, self.rows)
+
+    def query(self, signature: np.ndarray, size: int, keys: np.ndarray | None = None) -> Match | None:
         """The most similar indexed document at or above the threshold (earliest indexed on ties)."""
-        sig = signature.reshape(1, NUM_PERM)
+        keys = self.keys(signature)[0] if keys is None else keys
         loaded: set[int] = set()
         new: set[int] = set()
-        for band in range(self.bands):
-            key = _band_key(sig, band, self.rows)[0]
-            column = self._band_sorted[:, band]
-            lo, hi = np.searchsorted(column, key, "left"), np.searchsorted(column, key, "right")
-            loaded.update(self._band_order[lo:hi, band].tolist())
-            new.update(self._new_bands[band].get(int(key), ()))
+        if len(self._ids):
+            # Each band's keys are searched with the uint32 key itself: a Python int would
+            # make numpy convert the whole column to compare.
+            for band, key in enumerate(keys):
+                column = self._band_sorted[band]
+                lo, hi = column.searchsorted(key, "left"), column.searchsorted(key, "right")
+                if hi > lo:
+                    loaded.update(self._band_order[band, lo:hi].tolist())
+        for band, key in enumerate(keys.tolist()):
+            if (hits := self._new_bands[band].get(key)) is not None:
+                new.update(hits)
         if not loaded and not new:
             return None
         # Loaded documents first, then this run's, in index order: argmax keeps the earliest on ties.
         pos = np.fromiter(sorted(loaded), dtype=np.int64, count=len(loaded))
-        fresh = sorted(new)
-        sigs = np.concatenate([self._sigs[pos], *(self._new[n][3].reshape(1, NUM_PERM) for n in fresh)])
-        sizes = np.concatenate([self._sizes[pos], np.array([self._new[n][2] for n in fresh], dtype=np.uint32)])
-        scores = _scores((sigs == signature).mean(axis=1), size, sizes)
+        fresh = np.fromiter(sorted(new), dtype=np.int64, count=len(new))
+        sigs = np.concatenate([self._sigs[pos], self._new_sigs[fresh]])
+        sizes = np.concatenate([self._sizes[pos], self._new_sizes[fresh]])
+        scores = _scores((sigs == signature.reshape(1, NUM_PERM)).mean(axis=1), size, sizes)
         top = int(np.argmax(scores))
         if scores[top] < self.threshold:
             return None
         if top < len(pos):
             at = int(pos[top])
             return Match(self._ids[self._canon[at]].decode(), self._ids[at].decode(), float(scores[top]))
-        doc_id, canonical, _, _ = self._new[fresh[top - len(pos)]]
+        doc_id, canonical = self._new[int(fresh[top - len(pos)])]
         return Match(canonical, doc_id, float(scores[top]))
 
-    def add(self, doc_id: str, canonical_id: str, signature: np.ndarray, size: int) -> None:
+    def add(
+        self, doc_id: str, canonical_id: str, signature: np.ndarray, size: int, keys: np.ndarray | None = None
+    ) -> None:
         if self.canonical_of(doc_id) is not None:
             return
-        sig = signature.astype(np.uint32)
-        self._new_ids[doc_id] = len(self._new)
-        self._new.append((doc_id, canonical_id, size, sig))
-        for band in range(self.bands):
-            key = int(_band_key(sig.reshape(1, NUM_PERM), band, self.rows)[0])
-            self._new_bands[band].setdefault(key, []).append(len(self._new) - 1)
+        at = len(self._new)
+        if at == len(self._new_sigs):
+            grown = max(64, 2 * at)
+            self._new_sigs = np.resize(self._new_sigs, (grown, NUM_PERM))
+            self._new_sizes = np.resize(self._new_sizes, grown)
+        self._new_sigs[at] = signature.reshape(NUM_PERM)
+        self._new_sizes[at] = size
+        self._new_ids[doc_id] = at
+        self._new.append((doc_id, canonical_id))
+        for band, key in enumerate((self.keys(signature)[0] if keys is None else keys).tolist()):
+            self._new_bands[band].setdefault(key, []).append(at)
 
     def new_rows(self) -> pa.Table:
         """What this run adds, in the index's on-disk format."""
-        flat = np.concatenate([s for *_, s in self._new]) if self._new else np.zeros(0, np.uint32)
+        count = len(self._new)
         return pa.table(
             {
-                "doc_id": pa.array([d for d, *_ in self._new], pa.string()),
-                "canonical_id": pa.array([c for _, c, *_ in self._new], pa.string()),
-                "shingles": pa.array([n for _, _, n, _ in self._new], pa.uint32()),
-                "minhash": pa.FixedSizeListArray.from_arrays(pa.array(flat, pa.uint32()), NUM_PERM),
+                "doc_id": pa.array([d for d, _ in self._new], pa.string()),
+                "canonical_id": pa.array([c for _, c in self._new], pa.string()),
+                "shingles": pa.array(self._new_sizes[:count], pa.uint32()),
+                "minhash": pa.FixedSizeListArray.from_arrays(
+                    pa.array(self._new_sigs[:count].reshape(-1), pa.uint32()), NUM_PERM
+                ),
             },
             schema=INDEX_SCHEMA,
         )

@@ -198,3 +198,34 @@ def test_index_round_trips_and_reports_its_size(tmp_path: Path) -> None:
     match = loaded.query(sig, size)
     assert match is not None and match.similarity == 1.0
     assert 500 < loaded.bytes_per_document() < 1024
+
+
+def test_an_index_loaded_from_disk_answers_as_the_run_that_built_it(tmp_path: Path) -> None:
+    # The two keep their band keys differently (sorted arrays against dicts, grown
+    # arrays for this run's signatures): both must find every near copy, past the
+    # first growth of the run's arrays.
+    built = DedupIndex.empty(0.8)
+    stories = [signature(_story(100 + i)) for i in range(150)]
+    for i, (sig, size) in enumerate(stories):
+        built.add(f"{i:032x}", f"{i:032x}", sig, size)
+    write_parquet(built.new_rows(), tmp_path / INDEX / "part-r.parquet")
+    loaded = DedupIndex.load(tmp_path, 0.8)
+    for i, (sig, size) in enumerate(stories):
+        probe = _sig_with_similarity(sig, 110)
+        for index in (built, loaded):
+            match = index.query(probe, size)
+            assert match is not None
+            assert match.matched_id == f"{i:032x}" and match.similarity >= 110 / 128
+    assert built.query(_sig_with_similarity(stories[0][0], 0), stories[0][1]) is None
+
+
+def test_band_keys_of_many_signatures_are_each_signatures_own() -> None:
+    from store.dedup_index import band_keys, band_layout
+
+    bands, rows = band_layout()
+    sigs = np.stack([signature(_story(200 + i))[0] for i in range(5)])
+    together = band_keys(sigs, bands, rows)
+    assert together.shape == (5, bands)
+    for sig, keys in zip(sigs, together, strict=True):
+        assert (band_keys(sig, bands, rows)[0] == keys).all()
+    assert len({tuple(k) for k in together.tolist()}) == 5
