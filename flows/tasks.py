@@ -13,6 +13,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.logging import get_run_logger
 from prefect.task_runners import TaskRunner
+from prefect.utilities.annotations import opaque
 
 from flows.progress import progress
 from flows.salvage import salvage
@@ -32,6 +33,19 @@ from store.staging import RunStaging
 IO_RETRIES = {"retries": 2, "retry_delay_seconds": 2}
 # Batches submitted and not yet collected, per worker slot: one running, one queued behind it.
 IN_FLIGHT_PER_SLOT = 2
+
+
+class _Opaque(opaque[list[WorkItem]]):
+    """Prefect's `opaque`, made to survive pickling on its way to a Dask worker.
+
+    Prefect 3.8's annotations are tuple subclasses that pickle as `cls((value,))`, so
+    the worker would unwrap a 1-tuple holding the list instead of the list itself.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[_Opaque], tuple[list[WorkItem]]]:
+        return (type(self), (self.unwrap(),))
 
 
 @dataclass
@@ -156,7 +170,9 @@ def parse_all(
     logger = get_run_logger()
 
     def submit(items: list[WorkItem]) -> PrefectFuture[list[Outcome]]:
-        return runner.submit(parse_batch_task, {"raw_dir": raw_dir, "items": items, "ctx": ctx})
+        # Prefect walks a task's parameters for futures, twice here and once in the
+        # worker; through a batch's WorkItems that cost about 0.5 ms a document.
+        return runner.submit(parse_batch_task, {"raw_dir": raw_dir, "items": _Opaque(items), "ctx": ctx})
 
     collected = Collected()
     progress().start(sum(len(b) for b in plan.batches))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import pytest
+from prefect.utilities.annotations import BaseAnnotation
 
 from flows import tasks
 from parsers.batch import Outcome, WorkItem
@@ -33,7 +35,9 @@ class _Runner:
     def submit(self, task: Any, parameters: dict[str, Any]) -> _Future:
         self.submitted += 1
         self.most_in_flight = max(self.most_in_flight, self.submitted - self.collected)
-        return _Future(self, parameters["items"])
+        # As a Dask worker gets them: pickled, then unwrapped from Prefect's annotation.
+        items = pickle.loads(pickle.dumps(parameters["items"]))
+        return _Future(self, items.unwrap() if isinstance(items, BaseAnnotation) else items)
 
 
 class _Staging:
