@@ -25,6 +25,8 @@ from pathlib import Path
 
 import psutil
 
+from parsers.discover import DEFAULT_BATCH_SIZE
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -43,7 +45,12 @@ def build(corpus: Path, dest: Path, copies: int, formats: list[str]) -> dict[str
                     # Into the first paragraph: the extracted body changes, so no copy is an exact duplicate.
                     data = re.sub(r"</p>", f" {marker}</p>", data, count=1, flags=re.IGNORECASE)
                 else:
-                    data = f"{marker}\n\n{data}"
+                    # Onto the longest line, a body paragraph: a line of its own would be dropped
+                    # as chrome and leave every copy's body an exact duplicate.
+                    lines = data.split("\n")
+                    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+                    lines[longest] += f" {marker}"
+                    data = "\n".join(lines)
                 (folder / page.name).write_text(data, encoding="utf-8")
                 counts[fmt] += 1
     return counts
@@ -120,7 +127,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=20)
     parser.add_argument("--formats", default="html,text", help="comma-separated: html, text")
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts to run")
-    parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     parser.add_argument("--work", type=Path, default=Path("/tmp/presswash-throughput"))
     parser.add_argument("--no-baseline", action="store_true", help="skip the bare trafilatura loop")
     args = parser.parse_args()

@@ -18,6 +18,7 @@ import typer
 from typer._click import exceptions as click_exc
 
 from parsers.decode import DEFAULT_MAX_BYTES
+from parsers.discover import DEFAULT_BATCH_SIZE
 from store.dedup_index import DEFAULT_THRESHOLD
 
 EXIT_USAGE = 2
@@ -63,7 +64,7 @@ def ingest(
     ] = 1,
     batch_size: Annotated[
         int, typer.Option(min=1, max=100_000, help="Most documents per Prefect task (fewer, to give each worker 8).")
-    ] = 200,
+    ] = DEFAULT_BATCH_SIZE,
     max_bytes: Annotated[
         int, typer.Option(min=1, help="Files larger than this are rejected as too_large without being read.")
     ] = DEFAULT_MAX_BYTES,

@@ -19,14 +19,13 @@ from prefect.task_runners import TaskRunner
 from flows.local_cluster import cluster_kwargs
 from flows.local_cluster import release as release_local_cluster
 from flows.tasks import dedup_and_commit, parse_all, plan_run, recover_interrupted, summarise, worker_slots
+from parsers.discover import DEFAULT_BATCH_SIZE
 from parsers.pipeline import DEFAULT_MAX_BYTES, RunContext
 from store.dedup_index import DEFAULT_THRESHOLD
 from store.layout import staging_dir
 from store.lock import out_dir_lock
 from store.run_log import append_run
 from store.staging import RunStaging
-
-DEFAULT_BATCH_SIZE = 200
 
 
 def new_run_id(now: datetime) -> str:
