@@ -68,7 +68,12 @@ def parse_item(raw_dir: Path, item: WorkItem, ctx: RunContext) -> Outcome:
         # O_NOFOLLOW: a file swapped for a symlink after discovery must not lead out of RAW_DIR.
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
         with os.fdopen(fd, "rb") as handle:
-            data = handle.read(ctx.max_bytes + 1)
+            # A buffer sized by the file, not by the limit: `read(max_bytes + 1)` allocated
+            # 20 MB for every file (0.3 ms each, a tenth of a plain-text document's cost).
+            expected = os.fstat(handle.fileno()).st_size
+            data = handle.read(min(expected, ctx.max_bytes) + 1)
+            if len(data) > expected:  # it grew after the stat (or reports no size): read on, to the limit
+                data += handle.read(ctx.max_bytes + 1 - len(data))
     except FileNotFoundError:
         return _unreadable(item, "vanished", "file was deleted after discovery", ctx)
     except PermissionError:

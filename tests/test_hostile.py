@@ -9,11 +9,13 @@ while running as root) are tested on `parse_item` directly.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import json
 import os
 import random
+import stat
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -356,6 +358,31 @@ def test_a_file_that_grew_past_the_limit_after_discovery_is_too_large(tmp_path: 
     (tmp_path / "grows.txt").write_text(story(25))
     row = parse_item(tmp_path, item, RunContext(max_bytes=100)).row
     assert isinstance(row, Reject) and row.reason == "too_large"
+
+
+@pytest.mark.parametrize("max_bytes", [10_000_000, 100])
+def test_a_file_larger_than_its_reported_size_is_read_whole_up_to_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_bytes: int
+) -> None:
+    # A file appended to between the stat and the read (or one that reports no size, as
+    # /proc files do) is read on past the size it reported, and still only to the limit.
+    (tmp_path / "grows.txt").write_text(story(27))
+    item = dataclasses.replace(_item(tmp_path, "grows.txt"), size=10)  # as discovery saw it
+    ctx = RunContext(max_bytes=max_bytes)
+    whole = parse_item(tmp_path, item, ctx).row
+    real_fstat = os.fstat
+
+    def shrunk(fd: int) -> os.stat_result:
+        st = list(real_fstat(fd))
+        st[stat.ST_SIZE] = 10
+        return os.stat_result(st)
+
+    monkeypatch.setattr("parsers.batch.os.fstat", shrunk)
+    row = parse_item(tmp_path, item, ctx).row
+    if max_bytes == 100:
+        assert isinstance(row, Reject) and row.reason == "too_large"
+    else:
+        assert isinstance(row, Article) and row.model_dump() == whole.model_dump()
 
 
 def test_a_sidecar_that_vanished_leaves_the_document_ingested(tmp_path: Path) -> None:
