@@ -17,8 +17,9 @@ threshold, so that containment matches are surfaced as candidates too.
 
 Written here rather than with datasketch's `MinHashLSH` because that keeps
 every band key as a Python object: about 2 KB a document, so a million
-documents would not fit the 1 GiB budget. Sorted numpy arrays cost about
-0.7 KB a document (see `bytes_per_document`).
+documents would not fit the 1 GiB budget. Sorted numpy arrays
+(`store.band_table`) cost about 0.9 KB a document (see `bytes_per_document`),
+for the documents loaded and for those a run adds alike.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from store.band_table import BandTable
 from store.layout import INDEX
 from store.parquet_io import parquet_files, read_parquet_files
 
@@ -46,6 +48,9 @@ INDEX_SCHEMA = pa.schema(
     metadata={"presswash.minhash": f"num_perm={NUM_PERM}"},
 )
 _KEY_CHUNK = 65_536  # documents whose band keys are computed at once when loading
+# This run's documents enter the sorted band table this many at a time: a merge copies
+# the table, and until then each costs a few KB in a dict.
+_MERGE_EVERY = 4096
 _MIX = np.random.default_rng(20231117).integers(1, 2**31, size=NUM_PERM, dtype=np.uint32) | np.uint32(1)
 
 
@@ -100,26 +105,23 @@ class DedupIndex:
         self._canon = np.array([position[c] for c in canonical], dtype=np.uint32)
         self._sizes = np.asarray(sizes, dtype=np.uint32)
         self._sigs = np.ascontiguousarray(signatures, dtype=np.uint32).reshape(-1, NUM_PERM)
-        # Band-major, so that each band's sorted keys are contiguous: `searchsorted` copies
-        # a strided column first, which made every query cost O(index size). Keys are
-        # computed a chunk of documents at a time and sorted in place, one band at a time,
-        # so building peaks near the final size.
-        self._band_sorted = np.empty((self.bands, len(ids)), dtype=np.uint32)
-        self._band_order = np.empty((self.bands, len(ids)), dtype=np.uint32)
+        # Keys a chunk of documents at a time: the products of a whole index at once
+        # would take four times its signatures.
+        keys = np.empty((len(ids), self.bands), dtype=np.uint32)
         for start in range(0, len(ids), _KEY_CHUNK):
-            chunk = self._sigs[start : start + _KEY_CHUNK]
-            self._band_sorted[:, start : start + _KEY_CHUNK] = band_keys(chunk, self.bands, self.rows).T
-        for band in range(self.bands):
-            order = np.argsort(self._band_sorted[band], kind="stable")
-            self._band_order[band] = order
-            self._band_sorted[band] = self._band_sorted[band][order]
-        # Documents added during this run: ids in lists, signatures and sizes in arrays
-        # grown by doubling (a query gathers its candidates' rows in one step).
+            keys[start : start + _KEY_CHUNK] = band_keys(self._sigs[start : start + _KEY_CHUNK], self.bands, self.rows)
+        self._loaded = BandTable.build(keys)
+        del keys
+        # Documents added during this run: ids in lists; signatures, sizes and band keys in
+        # arrays grown by doubling. Their band keys go into `_run` a chunk at a time
+        # (`_MERGE_EVERY`); the newest, not yet merged, are in `_tail`.
         self._new: list[tuple[str, str]] = []
         self._new_ids: dict[str, int] = {}
         self._new_sigs = np.empty((0, NUM_PERM), dtype=np.uint32)
         self._new_sizes = np.empty(0, dtype=np.uint32)
-        self._new_bands: list[dict[int, list[int]]] = [{} for _ in range(self.bands)]
+        self._new_keys = np.empty((0, self.bands), dtype=np.uint32)
+        self._run = BandTable.empty()
+        self._tail: dict[int, list[int]] = {}  # (band << 32 | key) -> positions in `_new`
 
     @classmethod
     def empty(cls, threshold: float) -> DedupIndex:
@@ -165,19 +167,12 @@ class DedupIndex:
     def query(self, signature: np.ndarray, size: int, keys: np.ndarray | None = None) -> Match | None:
         """The most similar indexed document at or above the threshold (earliest indexed on ties)."""
         keys = self.keys(signature)[0] if keys is None else keys
-        loaded: set[int] = set()
-        new: set[int] = set()
-        if len(self._ids):
-            # Each band's keys are searched with the uint32 key itself: a Python int would
-            # make numpy convert the whole column to compare.
-            for band, key in enumerate(keys):
-                column = self._band_sorted[band]
-                lo, hi = column.searchsorted(key, "left"), column.searchsorted(key, "right")
-                if hi > lo:
-                    loaded.update(self._band_order[band, lo:hi].tolist())
-        for band, key in enumerate(keys.tolist()):
-            if (hits := self._new_bands[band].get(key)) is not None:
-                new.update(hits)
+        loaded = self._loaded.lookup(keys)
+        new = self._run.lookup(keys)
+        if self._tail:
+            for band, key in enumerate(keys.tolist()):
+                if (hits := self._tail.get(band << 32 | key)) is not None:
+                    new.update(hits)
         if not loaded and not new:
             return None
         # Loaded documents first, then this run's, in index order: argmax keeps the earliest on ties.
@@ -205,12 +200,19 @@ class DedupIndex:
             grown = max(64, 2 * at)
             self._new_sigs = np.resize(self._new_sigs, (grown, NUM_PERM))
             self._new_sizes = np.resize(self._new_sizes, grown)
+            self._new_keys = np.resize(self._new_keys, (grown, self.bands))
+        keys = self.keys(signature)[0] if keys is None else keys
         self._new_sigs[at] = signature.reshape(NUM_PERM)
         self._new_sizes[at] = size
+        self._new_keys[at] = keys
         self._new_ids[doc_id] = at
         self._new.append((doc_id, canonical_id))
-        for band, key in enumerate((self.keys(signature)[0] if keys is None else keys).tolist()):
-            self._new_bands[band].setdefault(key, []).append(at)
+        for band, key in enumerate(keys.tolist()):
+            self._tail.setdefault(band << 32 | key, []).append(at)
+        merged = len(self._run) // self.bands
+        if at + 1 - merged >= _MERGE_EVERY:
+            self._run = self._run.merged(self._new_keys[merged : at + 1], merged)
+            self._tail.clear()
 
     def new_rows(self) -> pa.Table:
         """What this run adds, in the index's on-disk format."""
@@ -229,5 +231,6 @@ class DedupIndex:
 
     def bytes_per_document(self) -> float:
         """Resident bytes of the loaded index arrays per document."""
-        arrays = (self._ids, self._id_order, self._canon, self._sizes, self._sigs, self._band_order, self._band_sorted)
+        table = self._loaded
+        arrays = (self._ids, self._id_order, self._canon, self._sizes, self._sigs, table.keys, table.owners)
         return sum(a.nbytes for a in arrays) / max(1, len(self._ids))

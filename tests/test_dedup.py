@@ -200,10 +200,14 @@ def test_index_round_trips_and_reports_its_size(tmp_path: Path) -> None:
     assert 500 < loaded.bytes_per_document() < 1024
 
 
-def test_an_index_loaded_from_disk_answers_as_the_run_that_built_it(tmp_path: Path) -> None:
-    # The two keep their band keys differently (sorted arrays against dicts, grown
-    # arrays for this run's signatures): both must find every near copy, past the
-    # first growth of the run's arrays.
+@pytest.mark.parametrize("merge_every", [4096, 16])
+def test_an_index_loaded_from_disk_answers_as_the_run_that_built_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, merge_every: int
+) -> None:
+    # The two keep their band keys differently (a run merges its documents into its
+    # sorted table a chunk at a time, the newest in a dict meanwhile; its signatures in
+    # grown arrays): both must find every near copy, past the first growth of the arrays.
+    monkeypatch.setattr("store.dedup_index._MERGE_EVERY", merge_every)
     built = DedupIndex.empty(0.8)
     stories = [signature(_story(100 + i)) for i in range(150)]
     for i, (sig, size) in enumerate(stories):
