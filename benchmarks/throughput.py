@@ -56,6 +56,15 @@ def build(corpus: Path, dest: Path, copies: int, formats: list[str]) -> dict[str
     return counts
 
 
+def _role(proc: psutil.Process, root: psutil.Process) -> str:
+    if proc.pid == root.pid:
+        return "flow"
+    cmdline = " ".join(proc.cmdline())
+    if "uvicorn" in cmdline:
+        return "prefect server"
+    return "dask worker" if "spawn_main" in cmdline else "other"
+
+
 class TreeMemory:
     """Peak memory of a process and all its descendants, sampled every 0.2 s: the summed
     RSS (each process's resident pages, so a shared library mapped by two processes
@@ -66,6 +75,7 @@ class TreeMemory:
         self.root = psutil.Process(pid)
         self.peak = 0
         self.peak_pss = 0
+        self.per_role: dict[str, int] = {}  # peak RSS of each kind of process (the largest of a kind)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -78,7 +88,10 @@ class TreeMemory:
                 total = pss = 0
                 for proc in procs:
                     with contextlib.suppress(psutil.Error):  # a child may exit between listing and reading
-                        total += proc.memory_info().rss
+                        rss = proc.memory_info().rss
+                        total += rss
+                        role = _role(proc, self.root)
+                        self.per_role[role] = max(self.per_role.get(role, 0), rss)
                         if tick % 2 == 0:  # reading smaps costs more than the RSS
                             pss += proc.memory_full_info().pss
                 self.peak = max(self.peak, total)
@@ -88,14 +101,13 @@ class TreeMemory:
             tick += 1
             time.sleep(0.2)
 
-    def stop(self) -> tuple[int, int]:
+    def stop(self) -> None:
         self._stop.set()
         self._thread.join()
-        return self.peak, self.peak_pss
 
 
-def run_ingest(raw: Path, out: Path, workers: int, batch_size: int) -> tuple[float, tuple[int, int], str]:
-    """(wall seconds including Prefect start-up, peak tree (RSS, PSS) bytes, summary) of one CLI run."""
+def run_ingest(raw: Path, out: Path, workers: int, batch_size: int) -> tuple[float, TreeMemory, str]:
+    """(wall seconds including Prefect start-up, the tree's memory peaks, summary) of one CLI run."""
     shutil.rmtree(out, ignore_errors=True)
     cmd = [str(ROOT / ".venv" / "bin" / "presswash"), "ingest", str(raw), "--out", str(out),
            "--workers", str(workers), "--batch-size", str(batch_size)]  # fmt: skip
@@ -104,10 +116,10 @@ def run_ingest(raw: Path, out: Path, workers: int, batch_size: int) -> tuple[flo
     memory = TreeMemory(proc.pid)
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - started
-    peak = memory.stop()
+    memory.stop()
     if proc.returncode != 0:
         sys.exit(f"ingest failed ({proc.returncode}): {stderr.strip().splitlines()[-1:]}")
-    return wall, peak, stdout
+    return wall, memory, stdout
 
 
 def bare_trafilatura(raw: Path) -> tuple[float, int]:
@@ -148,12 +160,14 @@ def main() -> None:
         print(f"trafilatura alone    {baseline:.1f} documents/s over {n} HTML pages, one process")
     rates: dict[int, float] = {}
     for workers in (int(w) for w in args.workers.split(",")):
-        wall, (peak, peak_pss), summary = run_ingest(raw, args.work / f"out-{workers}", workers, args.batch_size)
+        wall, memory, summary = run_ingest(raw, args.work / f"out-{workers}", workers, args.batch_size)
         rates[workers] = total / wall
         articles = next((ln.split()[2] for ln in summary.splitlines() if "articles written" in ln), "?")
         print(f"ingest, {workers} worker(s)   {rates[workers]:.1f} documents/s end to end ({wall:.1f} s, "
-              f"{articles} articles), peak memory {peak / 2**20:.0f} MiB RSS for all processes "
-              f"({peak_pss / 2**20:.0f} MiB PSS)")  # fmt: skip
+              f"{articles} articles), peak memory {memory.peak / 2**20:.0f} MiB RSS for all processes "
+              f"({memory.peak_pss / 2**20:.0f} MiB PSS)")  # fmt: skip
+        roles = sorted(memory.per_role.items())
+        print("  peak RSS by process: " + ", ".join(f"{role} {rss / 2**20:.0f} MiB" for role, rss in roles))
         if workers == 1 and baseline and formats == ["html"]:
             print(f"  = {rates[1] / baseline:.2f} x the bare trafilatura loop")
     if 1 in rates and 2 in rates:

@@ -82,10 +82,12 @@ BATCHES_PER_WORKER = 8
 MIN_BATCH = 20
 # The most a batch holds unless `--batch-size` says otherwise. A Prefect task costs about
 # 0.2 s in the worker (API round trips, a new client): a quarter of a 200-document batch
-# of plain text (about 4 ms a document), a twentieth of a 1,000-document one. End to end
-# on 6,100 text documents with one worker, batches of 200 took 47.5 s and of 1,000 41 s.
-# The cap rarely binds for HTML (40 ms a document), where each worker gets 8 batches.
-DEFAULT_BATCH_SIZE = 1000
+# of plain text (about 4 ms a document), a tenth of a 500-document one. Measured on
+# 20,130 text documents with 2 workers (documents/s end to end; peak RSS of one worker,
+# of the flow): 200 gave 187 (400 MiB, 462 MiB), 500 gave 215 (419, 483), 1,000 gave
+# 223 (443, 516). Memory is the bound at 100,000 documents, so 500. The cap rarely
+# binds for HTML (40 ms a document), where each worker gets 8 batches.
+DEFAULT_BATCH_SIZE = 500
 
 
 def batch_size_for(documents: int, workers: int, most: int) -> int:
