@@ -7,8 +7,8 @@ document and band. A query's bands are then one sorted batch of numbers, so two
 
 A table grows by `merged`, a sorted insert that copies the table (linear in its
 size, and twice its size at that moment), so a caller adds documents in chunks
-and looks up the newest few another way. Python
-dicts of lists, which held one run's documents before, took about 6 KB a document.
+and looks up the newest few another way. Python dicts of lists, which held one
+run's documents before, took about 6 KB a document.
 """
 
 from __future__ import annotations
