@@ -57,6 +57,7 @@ def build(corpus: Path, dest: Path, copies: int, formats: list[str]) -> dict[str
 
 
 def _role(proc: psutil.Process, root: psutil.Process) -> str:
+    """What a process of the tree is, from its command line."""
     if proc.pid == root.pid:
         return "flow"
     cmdline = " ".join(proc.cmdline())
@@ -76,6 +77,7 @@ class TreeMemory:
         self.peak = 0
         self.peak_pss = 0
         self.per_role: dict[str, int] = {}  # peak RSS of each kind of process (the largest of a kind)
+        self._roles: dict[int, str] = {}  # pid -> `_role`
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -90,7 +92,8 @@ class TreeMemory:
                     with contextlib.suppress(psutil.Error):  # a child may exit between listing and reading
                         rss = proc.memory_info().rss
                         total += rss
-                        role = _role(proc, self.root)
+                        if (role := self._roles.get(proc.pid)) is None:  # a command line is read once
+                            role = self._roles[proc.pid] = _role(proc, self.root)
                         self.per_role[role] = max(self.per_role.get(role, 0), rss)
                         if tick % 2 == 0:  # reading smaps costs more than the RSS
                             pss += proc.memory_full_info().pss

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from store.band_table import BandTable
+from store.band_table import BandTable, combined
 from store.layout import INDEX
 from store.parquet_io import parquet_files, read_parquet_files
 
@@ -111,7 +111,6 @@ class DedupIndex:
         for start in range(0, len(ids), _KEY_CHUNK):
             keys[start : start + _KEY_CHUNK] = band_keys(self._sigs[start : start + _KEY_CHUNK], self.bands, self.rows)
         self._loaded = BandTable.build(keys)
-        del keys
         # Documents added during this run: ids in lists; signatures, sizes and band keys in
         # arrays grown by doubling. Their band keys go into `_run` a chunk at a time
         # (`_MERGE_EVERY`); the newest, not yet merged, are in `_tail`.
@@ -121,7 +120,7 @@ class DedupIndex:
         self._new_sizes = np.empty(0, dtype=np.uint32)
         self._new_keys = np.empty((0, self.bands), dtype=np.uint32)
         self._run = BandTable.empty()
-        self._tail: dict[int, list[int]] = {}  # (band << 32 | key) -> positions in `_new`
+        self._tail: dict[int, list[int]] = {}  # `band_table.combined` key -> positions in `_new`
 
     @classmethod
     def empty(cls, threshold: float) -> DedupIndex:
@@ -164,14 +163,17 @@ class DedupIndex:
         pass each row to `query` and `add`."""
         return band_keys(signatures, self.bands, self.rows)
 
+    def _keys_of(self, signature: np.ndarray, keys: np.ndarray | None) -> np.ndarray:
+        return self.keys(signature)[0] if keys is None else keys
+
     def query(self, signature: np.ndarray, size: int, keys: np.ndarray | None = None) -> Match | None:
         """The most similar indexed document at or above the threshold (earliest indexed on ties)."""
-        keys = self.keys(signature)[0] if keys is None else keys
+        keys = self._keys_of(signature, keys)
         loaded = self._loaded.lookup(keys)
         new = self._run.lookup(keys)
         if self._tail:
-            for band, key in enumerate(keys.tolist()):
-                if (hits := self._tail.get(band << 32 | key)) is not None:
+            for key in combined(keys).tolist():
+                if (hits := self._tail.get(key)) is not None:
                     new.update(hits)
         if not loaded and not new:
             return None
@@ -201,14 +203,14 @@ class DedupIndex:
             self._new_sigs = np.resize(self._new_sigs, (grown, NUM_PERM))
             self._new_sizes = np.resize(self._new_sizes, grown)
             self._new_keys = np.resize(self._new_keys, (grown, self.bands))
-        keys = self.keys(signature)[0] if keys is None else keys
+        keys = self._keys_of(signature, keys)
         self._new_sigs[at] = signature.reshape(NUM_PERM)
         self._new_sizes[at] = size
         self._new_keys[at] = keys
         self._new_ids[doc_id] = at
         self._new.append((doc_id, canonical_id))
-        for band, key in enumerate(keys.tolist()):
-            self._tail.setdefault(band << 32 | key, []).append(at)
+        for key in combined(keys).tolist():
+            self._tail.setdefault(key, []).append(at)
         merged = len(self._run) // self.bands
         if at + 1 - merged >= _MERGE_EVERY:
             self._run = self._run.merged(self._new_keys[merged : at + 1], merged)
