@@ -77,6 +77,7 @@ class TreeMemory:
         self.peak = 0
         self.peak_pss = 0
         self.per_role: dict[str, int] = {}  # peak RSS of each kind of process (the largest of a kind)
+        self._cpu: dict[int, float] = {}  # pid -> CPU seconds last seen (user + system)
         self._roles: dict[int, str] = {}  # pid -> `_role`
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -95,6 +96,8 @@ class TreeMemory:
                         if (role := self._roles.get(proc.pid)) is None:  # a command line is read once
                             role = self._roles[proc.pid] = _role(proc, self.root)
                         self.per_role[role] = max(self.per_role.get(role, 0), rss)
+                        times = proc.cpu_times()
+                        self._cpu[proc.pid] = times.user + times.system
                         if tick % 2 == 0:  # reading smaps costs more than the RSS
                             pss += proc.memory_full_info().pss
                 self.peak = max(self.peak, total)
@@ -107,6 +110,15 @@ class TreeMemory:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+    def cpu_by_role(self) -> dict[str, float]:
+        """CPU seconds each kind of process used (summed over its processes), as last sampled:
+        where a run's time went, beside its wall time."""
+        out: dict[str, float] = {}
+        for pid, seconds in self._cpu.items():
+            role = self._roles.get(pid, "other")
+            out[role] = out.get(role, 0.0) + seconds
+        return out
 
 
 def run_ingest(raw: Path, out: Path, workers: int, batch_size: int) -> tuple[float, TreeMemory, str]:
@@ -171,6 +183,8 @@ def main() -> None:
               f"({memory.peak_pss / 2**20:.0f} MiB PSS)")  # fmt: skip
         roles = sorted(memory.per_role.items())
         print("  peak RSS by process: " + ", ".join(f"{role} {rss / 2**20:.0f} MiB" for role, rss in roles))
+        cpu = sorted(memory.cpu_by_role().items())
+        print("  CPU seconds by process: " + ", ".join(f"{role} {sec:.1f}" for role, sec in cpu))
     if 1 in rates and baseline and formats == ["html"]:
         # Again after the ingests: this machine's speed drifts over minutes, and the
         # two measurements bracket the ingest runs between them.

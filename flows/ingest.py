@@ -18,7 +18,15 @@ from prefect.task_runners import TaskRunner
 
 from flows.local_cluster import cluster_kwargs
 from flows.local_cluster import release as release_local_cluster
-from flows.tasks import dedup_and_commit, parse_all, plan_run, recover_interrupted, summarise, worker_slots
+from flows.tasks import (
+    Unwalked,
+    dedup_and_commit,
+    parse_all,
+    plan_run,
+    recover_interrupted,
+    summarise,
+    worker_slots,
+)
 from parsers.discover import DEFAULT_BATCH_SIZE
 from parsers.pipeline import DEFAULT_MAX_BYTES, RunContext
 from store.dedup_index import DEFAULT_THRESHOLD
@@ -70,7 +78,7 @@ def ingest(
             staging = RunStaging(staging_dir(out, ctx.run_id), ctx.run_id)
             collected = parse_all(runner, raw_dir, plan, staging, ctx, slots)
         release_local_cluster()  # the CLI's workers, if it started them: dedup needs none
-        committed = dedup_and_commit(out, staging, collected, ctx.run_id, near_dup_threshold)
+        committed = dedup_and_commit(out, staging, Unwalked(collected), ctx.run_id, near_dup_threshold)
         summary = summarise(ctx, raw, out, plan, collected, committed, recovered, time.monotonic() - started)
         if summary.processed:
             append_run(out, summary.record())

@@ -7,6 +7,7 @@ import itertools
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -34,17 +35,22 @@ IO_RETRIES = {"retries": 2, "retry_delay_seconds": 2}
 # Batches submitted and not yet collected, per worker slot: one running, one queued behind it.
 IN_FLIGHT_PER_SLOT = 2
 
+T = TypeVar("T")
 
-class _Opaque(opaque[list[WorkItem]]):
+
+class Unwalked(opaque[T]):
     """Prefect's `opaque`, made to survive pickling on its way to a Dask worker.
 
+    A task's parameters are walked in search of futures: twice in the flow and once
+    where the task runs. Through a run's documents (a batch's WorkItems, every
+    candidate and ledger entry) that cost about 0.3-0.5 ms a document; `opaque` stops it.
     Prefect 3.8's annotations are tuple subclasses that pickle as `cls((value,))`, so
-    the worker would unwrap a 1-tuple holding the list instead of the list itself.
+    the worker would unwrap a 1-tuple holding the value instead of the value itself.
     """
 
     __slots__ = ()
 
-    def __reduce__(self) -> tuple[type[_Opaque], tuple[list[WorkItem]]]:
+    def __reduce__(self) -> tuple[type[Unwalked[T]], tuple[T]]:
         return (type(self), (self.unwrap(),))
 
 
@@ -170,9 +176,7 @@ def parse_all(
     logger = get_run_logger()
 
     def submit(items: list[WorkItem]) -> PrefectFuture[list[Outcome]]:
-        # Prefect walks a task's parameters for futures, twice here and once in the
-        # worker; through a batch's WorkItems that cost about 0.5 ms a document.
-        return runner.submit(parse_batch_task, {"raw_dir": raw_dir, "items": _Opaque(items), "ctx": ctx})
+        return runner.submit(parse_batch_task, {"raw_dir": raw_dir, "items": Unwalked(items), "ctx": ctx})
 
     collected = Collected()
     progress().start(sum(len(b) for b in plan.batches))

@@ -20,10 +20,9 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
 
-from parsers.joined_lines import line_at, line_starts, lines_holding
-from parsers.regex_literals import ODD_CASE, requirement
+from parsers.joined_lines import line_at, line_starts, lines_holding, lines_starting, starting_pattern
+from parsers.regex_literals import has_odd_case, requirement
 from parsers.rules import GENERIC, LineMatcher, RulePack
 
 KEEP = "keep"
@@ -155,12 +154,14 @@ class _Either:
             for case in (False, True)
         }
         self.scanners = _scanners([r for r in regexes if needs[r] is None])
+        self.starting = {case: starting_pattern(self.prefixes[case]) for case in (False, True)}
         # A document the lowercase tests cannot answer for (see `regex_literals.ODD_CASE`)
         # scans for the case-insensitive ones too.
         self.caseless_scanners = _scanners([r for r in regexes if needs[r] is not None and needs[r].ignorecase])
         if self.scanners is None or self.caseless_scanners is None or _scanners(regexes) is None:
             self.scanners = self.caseless_scanners = None
             self.prefixes = {False: (), True: ()}
+            self.starting = {False: None, True: None}
             self.contains = {False: [], True: []}
 
     def may_match(self, text: str) -> bool:
@@ -190,14 +191,13 @@ class _Either:
             if not self.prefixes[case] and not self.contains[case]:
                 continue
             if case:
-                if ODD_CASE.search(doc):
+                if has_odd_case(doc):
                     scanners = [*scanners, *self.caseless_scanners]
                     continue
                 text = doc.lower()  # same length: the one character it lengthens is in ODD_CASE
             assert text is not None
-            if prefixes := self.prefixes[case]:
-                starting = map(str.startswith, text[1:].split("\n"), repeat(prefixes))
-                found.update(itertools.compress(range(n), starting))
+            if (starting := self.starting[case]) is not None:
+                found |= lines_starting(starting, text, starts)
             for needle in self.contains[case]:
                 found |= lines_holding(needle, text, starts)
         for pattern, anchored in scanners:

@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from parsers.joined_lines import line_starts, lines_holding
-from parsers.regex_literals import ODD_CASE, requirement
+from parsers.regex_literals import has_odd_case, requirement
 
 SOURCES_DIR = Path(__file__).parent / "sources"
 GENERIC = "generic"
@@ -265,7 +265,7 @@ class _Recogniser:
         if not self.needles:
             return True
         if self.ignorecase:
-            if ODD_CASE.search(doc):  # folded unlike `str.lower` (see `regex_literals`)
+            if has_odd_case(doc):  # folded unlike `str.lower` (see `regex_literals`)
                 return True
             if not lowered:
                 lowered.append(doc.lower())

@@ -162,6 +162,28 @@ def test_lines_containing_is_a_search_of_each_line(lines: list[str]) -> None:
     assert lines_containing(digit, "\n" + "\n".join(lines), line_starts(lines)) == expected
 
 
+@given(
+    st.lists(st.text(alphabet="ab(©[.", max_size=6).map(lambda s: s.replace("\n", "")), min_size=1, max_size=10),
+    st.lists(st.text(alphabet="ab(©[.", max_size=4), max_size=6),
+)
+def test_lines_starting_is_startswith_on_each_line(lines: list[str], prefixes: list[str]) -> None:
+    from parsers.joined_lines import line_starts, lines_starting, starting_pattern
+
+    pattern = starting_pattern(prefixes)
+    expected = {j for j, line in enumerate(lines) if line.startswith(tuple(prefixes))}
+    if pattern is None:
+        assert not prefixes and not expected
+    else:
+        assert lines_starting(pattern, "\n" + "\n".join(lines), line_starts(lines)) == expected
+
+
+@given(st.text(alphabet="aİıſK\u212aé€"))
+def test_has_odd_case_is_a_search_for_the_odd_characters(text: str) -> None:
+    from parsers.regex_literals import ODD_CASE, has_odd_case
+
+    assert has_odd_case(text) == (ODD_CASE.search(text) is not None)
+
+
 def test_odd_case_characters_are_every_one_the_engine_folds_to_ascii() -> None:
     from parsers.regex_literals import ODD_CASE
 
