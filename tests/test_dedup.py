@@ -233,3 +233,39 @@ def test_band_keys_of_many_signatures_are_each_signatures_own() -> None:
     for sig, keys in zip(sigs, together, strict=True):
         assert (band_keys(sig, bands, rows)[0] == keys).all()
     assert len({tuple(k) for k in together.tolist()}) == 5
+
+
+def test_duplicate_rows_are_valid_rows_of_the_duplicates_table() -> None:
+    from dataclasses import asdict, fields
+
+    from schemas.models import Duplicate
+    from store.dedup import DuplicateRow
+
+    assert [f.name for f in fields(DuplicateRow)] == list(Duplicate.model_fields)
+    text = _story(1)
+    _, dups = resolve([_cand("a.txt", text, day=date(2023, 1, 1)), _cand("b.txt", text)], DedupIndex.empty(0.8), "r")
+    (row,) = dups
+    assert Duplicate.model_validate(asdict(row)) == Duplicate(
+        source_path="b.txt", source_sha256=row.source_sha256, duplicate_of=row.duplicate_of, kind="exact",
+        similarity=1.0, run_id="r",
+    )  # fmt: skip
+
+
+def test_reserved_index_holds_the_same_documents() -> None:
+    cands = _corpus()
+    grown, reserved = DedupIndex.empty(0.8), DedupIndex.empty(0.8)
+    reserved.reserve(len(cands))
+    for index in (grown, reserved):
+        for cand in cands:
+            index.add(cand.doc_id, cand.doc_id, cand.signature, cand.shingles)
+    assert len(grown) == len(reserved) > 0
+    assert grown.new_rows().equals(reserved.new_rows())
+
+
+def test_resolve_in_key_chunks_decides_as_in_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    import store.dedup
+
+    cands = _corpus()
+    whole = resolve(cands, DedupIndex.empty(0.8), "r")
+    monkeypatch.setattr(store.dedup, "_KEY_CHUNK", 3)
+    assert resolve(cands, DedupIndex.empty(0.8), "r") == whole

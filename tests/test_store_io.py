@@ -46,3 +46,16 @@ def test_staging_partitions_articles_by_month_and_keeps_only_canonical(tmp_path:
     assert months == ["published_month=2023-03", "published_month=unknown"]
     march = pq.read_table(next((tmp_path / "stage" / "articles" / "published_month=2023-03").iterdir()))
     assert march.column("source_path").to_pylist() == ["a", "b"]  # batch order, not arrival order
+
+
+def test_arrow_uses_the_system_allocator_once_asked() -> None:
+    import pyarrow as pa
+
+    from store.parquet_io import use_system_allocator
+
+    before = pa.default_memory_pool()
+    try:
+        use_system_allocator()
+        assert pa.default_memory_pool().backend_name == "system"
+    finally:
+        pa.set_memory_pool(before)

@@ -1,0 +1,30 @@
+"""The local cluster's workers get their Dask settings from the cluster itself, not the environment."""
+
+from __future__ import annotations
+
+import dask
+import pytest
+from distributed import Client
+
+from flows.local_cluster import WORKER_CONFIG, local_cluster
+
+
+def _worker_settings(dask_worker: object) -> dict[str, object]:
+    callbacks = getattr(dask_worker, "periodic_callbacks", {})
+    return {
+        **{key: dask.config.get(key) for key in WORKER_CONFIG},
+        "profiling": "profile" in callbacks,
+    }
+
+
+def test_workers_run_without_the_profiler_whatever_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A deployment's flow run sets no DASK_ variables: the settings must still reach the workers.
+    for name in ("DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED", "DASK_DISTRIBUTED__ADMIN__LOW_LEVEL_LOG_LENGTH"):
+        monkeypatch.delenv(name, raising=False)
+    with (
+        dask.config.set({"distributed.worker.profile.enabled": True}),
+        local_cluster(1) as address,
+        Client(address) as client,
+    ):
+        (settings,) = client.run(_worker_settings).values()
+    assert settings == {**WORKER_CONFIG, "profiling": False}
