@@ -63,9 +63,9 @@ class Plan:
 
 @dataclass
 class Collected:
-    """What the flow keeps of parsed batches: small records, never article bodies."""
+    """What the flow keeps of parsed batches: small records, never article bodies. Dedup
+    candidates are staged to disk with their batch (`RunStaging.add_candidates`)."""
 
-    candidates: list[Candidate] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     ledger: dict[str, LedgerEntry] = field(default_factory=dict)
     sidecar_warnings: int = 0
@@ -116,12 +116,13 @@ def _ledger_entry(item: WorkItem, outcome: Outcome, kind: str, run_id: str) -> L
 def collect(
     items: list[WorkItem], outcomes: list[Outcome], batch_no: int, staging: RunStaging, into: Collected, run_id: str
 ) -> None:
-    """Stage one batch's articles and keep only what dedup and the ledger need.
+    """Stage one batch's articles and dedup candidates; keep only its ledger entries and report facts.
 
     What is kept refers to the flow's own `items` (their path strings), not to the
     copies that came back from the worker: one string per document, not three.
     """
     articles: list[Article] = []
+    candidates: list[Candidate] = []
     for item, outcome in zip(items, outcomes, strict=True):
         row = outcome.row
         assert row.source_path == item.source_path  # batches come back in order
@@ -136,7 +137,7 @@ def collect(
             row.outlet, bool(row.authors), row.published_date is not None or row.published_at is not None
         )
         assert outcome.signature is not None  # parse_item signs every article
-        into.candidates.append(
+        candidates.append(
             Candidate(
                 path,
                 row.source_sha256,
@@ -150,6 +151,7 @@ def collect(
         )
         into.ledger[path] = _ledger_entry(item, outcome, "article", run_id)
     staging.add_pending(batch_no, articles)
+    staging.add_candidates(batch_no, candidates)
     progress().advance(len(outcomes))
 
 
@@ -214,7 +216,7 @@ def dedup_and_commit(
 ) -> Committed:
     """Dedup against this run and every earlier one, write final tables, commit atomically."""
     index = DedupIndex.load(out_dir, threshold)
-    canonical, duplicates = resolve(collected.candidates, index, run_id)
+    canonical, duplicates = resolve(staging.candidates(), index, run_id)
     duplicate_paths = {d.source_path for d in duplicates}
     for path in duplicate_paths:
         collected.ledger[path] = replace(collected.ledger[path], outcome="duplicate")

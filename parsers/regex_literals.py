@@ -36,6 +36,8 @@ def has_odd_case(text: str) -> bool:
     class: a C search for one character (skipped outright by a string too narrow to hold
     it) is about ten times cheaper than the engine's per-character loop."""
     return any(char in text for char in _ODD_CHARS)
+
+
 # Shorter required text would find nearly every line.
 MIN_LITERAL = 4
 _MAX_PREFIXES = 64

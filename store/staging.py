@@ -1,7 +1,8 @@
 """One run's staged output: pending articles while batches stream in, final tables at the end.
 
 Batches arrive in any order; each is written at once to a pending file named
-by its batch number, so memory holds only the small dedup candidates, and
+by its batch number, its dedup candidates to another (`store.candidate_files`),
+so the flow keeps only each document's ledger entry and report facts; and
 the final pass reads pending files back in batch order (= discovery order),
 which keeps part files identical whatever the worker count.
 """
@@ -19,11 +20,14 @@ from pydantic import BaseModel
 
 from schemas.arrow import ARTICLES, to_table
 from schemas.models import Article, partition_month
+from store.candidate_files import read_candidates, write_candidates
+from store.dedup import Candidate
 from store.faults import crash_point
 from store.layout import INDEX, LEDGER, PARTITION_KEY, part_name
 from store.parquet_io import COMPRESSION, ROW_GROUP_ROWS, fsync_file, write_parquet
 
 PENDING = "_pending"
+_CANDIDATES = "candidates-*.parquet"
 
 
 class RunStaging:
@@ -36,6 +40,16 @@ class RunStaging:
         if articles:
             write_parquet(to_table(articles, Article), self.root / PENDING / f"batch-{batch_no:08d}.parquet")
         crash_point("staging.pending")
+
+    def add_candidates(self, batch_no: int, candidates: list[Candidate]) -> None:
+        """Stage a batch's dedup candidates (`store.candidate_files`): the flow keeps none."""
+        if candidates:
+            write_candidates(candidates, self.root / PENDING / f"candidates-{batch_no:08d}.parquet")
+        crash_point("staging.candidates")
+
+    def candidates(self) -> list[Candidate]:
+        """Every staged candidate of the run, in batch order."""
+        return read_candidates(sorted((self.root / PENDING).glob(_CANDIDATES)))
 
     def _pending_files(self) -> list[Path]:
         return sorted((self.root / PENDING).glob("batch-*.parquet"))
@@ -85,7 +99,7 @@ class RunStaging:
         crash_point("staging.state")
 
     def drop_pending(self) -> None:
-        for path in self._pending_files():
+        for path in [*self._pending_files(), *sorted((self.root / PENDING).glob(_CANDIDATES))]:
             path.unlink()
             crash_point("staging.drop_pending")
         (self.root / PENDING).rmdir()

@@ -35,6 +35,7 @@ KILL_POINTS = [
     ("staging.pending", 1),  # parsing: after the first parsed batch is staged
     ("staging.pending", 2),
     ("staging.pending", 3),
+    ("staging.candidates", 2),  # a batch's articles staged, its dedup candidates not yet
     ("dedup.candidate", 1),  # dedup
     ("dedup.candidate", 4),
     ("dedup.resolved", 1),

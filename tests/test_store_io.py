@@ -59,3 +59,31 @@ def test_arrow_uses_the_system_allocator_once_asked() -> None:
         assert pa.default_memory_pool().backend_name == "system"
     finally:
         pa.set_memory_pool(before)
+
+
+def test_staged_candidates_read_back_as_they_were_written(tmp_path: Path) -> None:
+    import numpy as np
+
+    from store.dedup import Candidate
+    from store.staging import RunStaging
+
+    rng = np.random.default_rng(7)
+    made = [
+        Candidate("a.txt", "a" * 64, "1" * 32, datetime(2024, 5, 1, 12, 30, 1, 250, tzinfo=UTC), date(2024, 5, 1),
+                  None, rng.integers(0, 2**32, 128, dtype=np.uint64).astype(np.uint32), 17),
+        Candidate("dir/b.txt", "b" * 64, "2" * 32, None, None, datetime(2024, 6, 2, tzinfo=UTC),
+                  rng.integers(0, 2**32, 128, dtype=np.uint64).astype(np.uint32), 0),
+        Candidate("c.html", "c" * 64, "3" * 32, None, date(1999, 12, 31), None,
+                  np.full(128, 2**32 - 1, dtype=np.uint32), 2**31),
+    ]  # fmt: skip
+    staging = RunStaging(tmp_path / "stage", "r")
+    staging.add_candidates(1, made[2:])
+    staging.add_candidates(0, made[:2])
+    staging.add_candidates(2, [])  # a batch of rejects only: no file
+    back = staging.candidates()
+    assert back == made  # batch order; equality leaves out the signature
+    for got, want in zip(back, made, strict=True):
+        assert got.signature.dtype == np.uint32 and np.array_equal(got.signature, want.signature)
+        assert got.shingles == want.shingles and got.order_key == want.order_key
+    staging.drop_pending()
+    assert not (tmp_path / "stage" / "_pending").exists()
