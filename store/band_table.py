@@ -56,18 +56,44 @@ class BandTable:
 
     def lookup(self, keys: np.ndarray) -> set[int]:
         """Documents sharing at least one band key with `keys` (one per band)."""
+        return {int(owner) for part in self.owner_slices(keys) for owner in part}
+
+    def owner_slices(self, keys: np.ndarray) -> list[np.ndarray]:
+        """`lookup` before the union: for each band with a hit, its documents (ascending).
+        A near copy among many shares every band with all of them; `union` dedupes in numpy."""
         if not len(self.keys):
-            return set()
+            return []
         wanted = combined(keys)  # ascending already: the band is the high half
         lo = self.keys.searchsorted(wanted, "left")
         hi = self.keys.searchsorted(wanted, "right")
-        found: set[int] = set()
-        for band in np.flatnonzero(hi > lo).tolist():
-            found.update(self.owners[lo[band] : hi[band]].tolist())
-        return found
+        hit = np.flatnonzero(hi > lo)
+        return [self.owners[lo[band] : hi[band]] for band in hit.tolist()]
 
     def merged(self, keys: np.ndarray, first: int) -> BandTable:
         """This table and documents `first`, `first + 1`, ... whose keys are the rows of `keys`."""
         added = BandTable.build(keys, first)
         at = self.keys.searchsorted(added.keys, "right")
         return BandTable(np.insert(self.keys, at, added.keys), np.insert(self.owners, at, added.owners))
+
+
+# Below this many positions a sort is cheaper than marking and scanning.
+_SMALL_UNION = 256
+
+
+def union(parts: list[np.ndarray], mark: np.ndarray) -> np.ndarray:
+    """The distinct positions in `parts`, ascending. `mark` is a scratch boolean array
+    longer than any position, all False, and left so.
+
+    For a story with hundreds of copies a query's bands each name all of them: a
+    Python set of those (bands times copies) cost more than scoring them. Marking
+    them in `mark` and reading the marked span back is linear in numpy instead."""
+    if not parts:
+        return np.empty(0, np.int64)
+    every = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    if len(every) <= _SMALL_UNION:
+        return np.unique(every).astype(np.int64)
+    mark[every] = True
+    first, last = int(every.min()), int(every.max())
+    found = np.flatnonzero(mark[first : last + 1]) + first
+    mark[found] = False
+    return found

@@ -24,13 +24,14 @@ for the documents loaded and for those a run adds alike.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
-from store.band_table import BandTable, combined
+from store.band_table import BandTable, combined, union
 from store.layout import INDEX
 from store.parquet_io import parquet_files, read_parquet_files
 
@@ -51,6 +52,9 @@ _KEY_CHUNK = 65_536  # documents whose band keys are computed at once when loadi
 # This run's documents enter the sorted band table this many at a time: a merge copies
 # the table, and until then each costs a few KB in a dict.
 _MERGE_EVERY = 4096
+# Past this many band hits among the not yet merged documents, they are found by comparing
+# keys in numpy rather than by walking the dict's lists.
+_SMALL_TAIL = 256
 _MIX = np.random.default_rng(20231117).integers(1, 2**31, size=NUM_PERM, dtype=np.uint32) | np.uint32(1)
 
 
@@ -111,6 +115,7 @@ class DedupIndex:
         for start in range(0, len(ids), _KEY_CHUNK):
             keys[start : start + _KEY_CHUNK] = band_keys(self._sigs[start : start + _KEY_CHUNK], self.bands, self.rows)
         self._loaded = BandTable.build(keys)
+        self._loaded_mark = np.zeros(len(ids), dtype=bool)  # scratch for `band_table.union`
         # Documents added during this run: ids in lists; signatures, sizes and band keys in
         # arrays grown by doubling. Their band keys go into `_run` a chunk at a time
         # (`_MERGE_EVERY`); the newest, not yet merged, are in `_tail`.
@@ -119,6 +124,7 @@ class DedupIndex:
         self._new_sigs = np.empty((0, NUM_PERM), dtype=np.uint32)
         self._new_sizes = np.empty(0, dtype=np.uint32)
         self._new_keys = np.empty((0, self.bands), dtype=np.uint32)
+        self._new_mark = np.zeros(0, dtype=bool)
         self._run = BandTable.empty()
         self._tail: dict[int, list[int]] = {}  # `band_table.combined` key -> positions in `_new`
 
@@ -169,20 +175,18 @@ class DedupIndex:
     def query(self, signature: np.ndarray, size: int, keys: np.ndarray | None = None) -> Match | None:
         """The most similar indexed document at or above the threshold (earliest indexed on ties)."""
         keys = self._keys_of(signature, keys)
-        loaded = self._loaded.lookup(keys)
-        new = self._run.lookup(keys)
+        pos = union(self._loaded.owner_slices(keys), self._loaded_mark)
+        parts = self._run.owner_slices(keys)
         if self._tail:
-            for key in combined(keys).tolist():
-                if (hits := self._tail.get(key)) is not None:
-                    new.update(hits)
-        if not loaded and not new:
+            parts.extend(self._tail_hits(keys))
+        fresh = union(parts, self._new_mark)
+        if not len(pos) and not len(fresh):
             return None
         # Loaded documents first, then this run's, in index order: argmax keeps the earliest on ties.
-        pos = np.fromiter(sorted(loaded), dtype=np.int64, count=len(loaded))
-        fresh = np.fromiter(sorted(new), dtype=np.int64, count=len(new))
         sigs = np.concatenate([self._sigs[pos], self._new_sigs[fresh]])
         sizes = np.concatenate([self._sizes[pos], self._new_sizes[fresh]])
-        scores = _scores((sigs == signature.reshape(1, NUM_PERM)).mean(axis=1), size, sizes)
+        # The share of equal positions: a count over 128 is exact in floating point, as the mean was.
+        scores = _scores(np.count_nonzero(sigs == signature.reshape(1, NUM_PERM), axis=1) / NUM_PERM, size, sizes)
         top = int(np.argmax(scores))
         if scores[top] < self.threshold:
             return None
@@ -191,6 +195,18 @@ class DedupIndex:
             return Match(self._ids[self._canon[at]].decode(), self._ids[at].decode(), float(scores[top]))
         doc_id, canonical = self._new[int(fresh[top - len(pos)])]
         return Match(canonical, doc_id, float(scores[top]))
+
+    def _tail_hits(self, keys: np.ndarray) -> list[np.ndarray]:
+        """Positions among the newest, not yet merged documents that share a band key with `keys`."""
+        tail = [hits for key in combined(keys).tolist() if (hits := self._tail.get(key)) is not None]
+        if not tail:
+            return []
+        if sum(map(len, tail)) <= _SMALL_TAIL:
+            return [np.fromiter(itertools.chain.from_iterable(tail), dtype=np.int64)]
+        # Many copies of one story among them: compare their keys in numpy instead.
+        merged = len(self._run) // self.bands
+        shared = (self._new_keys[merged : len(self._new)] == keys).any(axis=1)
+        return [np.flatnonzero(shared) + merged]
 
     def reserve(self, count: int) -> None:
         """Room for `count` more documents of this run, so `add` need not grow the arrays
@@ -202,6 +218,7 @@ class DedupIndex:
             self._new_sigs = np.resize(self._new_sigs, (capacity, NUM_PERM))
             self._new_sizes = np.resize(self._new_sizes, capacity)
             self._new_keys = np.resize(self._new_keys, (capacity, self.bands))
+            self._new_mark = np.zeros(capacity, dtype=bool)
 
     def add(
         self, doc_id: str, canonical_id: str, signature: np.ndarray, size: int, keys: np.ndarray | None = None

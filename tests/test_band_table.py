@@ -35,3 +35,14 @@ def test_lookup_is_every_document_sharing_a_band_key(
     assert table.lookup(wanted) == expected
     assert table.lookup(wanted) == BandTable.build(keys).lookup(wanted)
     assert len(table) == len(docs) * BANDS
+
+
+@given(st.lists(st.lists(st.integers(0, 600), max_size=300), max_size=6))
+def test_union_is_the_sorted_distinct_positions(parts: list[list[int]]) -> None:
+    from store.band_table import union
+
+    mark = np.zeros(601, dtype=bool)
+    arrays = [np.array(sorted(p), dtype=np.uint32) for p in parts]
+    got = union(arrays, mark)
+    assert got.tolist() == sorted({x for p in parts for x in p})
+    assert not mark.any()  # left clean for the next query

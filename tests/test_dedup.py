@@ -269,3 +269,20 @@ def test_resolve_in_key_chunks_decides_as_in_one(monkeypatch: pytest.MonkeyPatch
     whole = resolve(cands, DedupIndex.empty(0.8), "r")
     monkeypatch.setattr(store.dedup, "_KEY_CHUNK", 3)
     assert resolve(cands, DedupIndex.empty(0.8), "r") == whole
+
+
+def test_tail_hits_found_in_numpy_are_those_of_the_dict(monkeypatch: pytest.MonkeyPatch) -> None:
+    import store.dedup_index
+
+    # One story copied many times, each copy a day later and missing a different passage:
+    # the newest copies, not yet merged, are each query's closest matches.
+    words = _story(200, 600).split()
+    cands = [
+        _cand(f"c{k:02d}.txt", " ".join(words[: 20 * k] + words[20 * k + 12 :]), day=date(2023, 1, 1 + k))
+        for k in range(12)
+    ]
+    monkeypatch.setattr(store.dedup_index, "_MERGE_EVERY", 3)  # a tail after merged documents
+    by_dict = resolve(cands, DedupIndex.empty(0.8), "r")
+    assert len(by_dict[1]) == 11
+    monkeypatch.setattr(store.dedup_index, "_SMALL_TAIL", 0)  # every tail lookup by key comparison
+    assert resolve(cands, DedupIndex.empty(0.8), "r") == by_dict
