@@ -43,9 +43,14 @@ class _Runner:
 class _Staging:
     def __init__(self) -> None:
         self.batches: list[int] = []
+        self.candidate_batches: list[int] = []
 
     def add_pending(self, batch_no: int, articles: list[Any]) -> None:
         self.batches.append(batch_no)
+
+    def add_candidates(self, batch_no: int, candidates: list[Any]) -> None:
+        assert not candidates  # every document here is a reject
+        self.candidate_batches.append(batch_no)
 
 
 @pytest.mark.parametrize("slots", [1, 2, 8])
@@ -58,7 +63,7 @@ def test_in_flight_batches_are_bounded_by_worker_slots(slots: int, monkeypatch: 
     assert runner.submitted == 100
     # Results wait in worker memory until collected: never more than two batches per slot.
     assert runner.most_in_flight == tasks.IN_FLIGHT_PER_SLOT * slots
-    assert staging.batches == list(range(100))  # collected in discovery order
+    assert staging.batches == staging.candidate_batches == list(range(100))  # collected in discovery order
     assert len(collected.rejects) == 500
 
 
