@@ -66,11 +66,12 @@ def _role(proc: psutil.Process, root: psutil.Process) -> str:
     return "dask worker" if "spawn_main" in cmdline else "other"
 
 
-class TreeMemory:
-    """Peak memory of a process and all its descendants, sampled every 0.2 s: the summed
+class TreeUsage:
+    """Peak memory and CPU time of a process and all its descendants, sampled every 0.2 s: the summed
     RSS (each process's resident pages, so a shared library mapped by two processes
     counts twice) and, every second sample, the summed PSS (each shared page divided
-    among the processes mapping it: what the tree takes of the machine's memory)."""
+    among the processes mapping it: what the tree takes of the machine's memory); and each
+    process's CPU seconds as last seen (`cpu_by_role`)."""
 
     def __init__(self, pid: int) -> None:
         self.root = psutil.Process(pid)
@@ -121,14 +122,14 @@ class TreeMemory:
         return out
 
 
-def run_ingest(raw: Path, out: Path, workers: int, batch_size: int) -> tuple[float, TreeMemory, str]:
-    """(wall seconds including Prefect start-up, the tree's memory peaks, summary) of one CLI run."""
+def run_ingest(raw: Path, out: Path, workers: int, batch_size: int) -> tuple[float, TreeUsage, str]:
+    """(wall seconds including Prefect start-up, the tree's memory peaks and CPU time, summary) of one CLI run."""
     shutil.rmtree(out, ignore_errors=True)
     cmd = [str(ROOT / ".venv" / "bin" / "presswash"), "ingest", str(raw), "--out", str(out),
            "--workers", str(workers), "--batch-size", str(batch_size)]  # fmt: skip
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    memory = TreeMemory(proc.pid)
+    memory = TreeUsage(proc.pid)
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - started
     memory.stop()

@@ -145,8 +145,9 @@ class _Either:
         # Regexes whose matches must hold a plain string (`parsers.regex_literals`) are
         # found by substring and prefix tests; the rest are scanned for (`_scan`).
         needs = {r: requirement(r) for r in regexes}
-        self.prefixes = {
-            case: tuple(p for n in needs.values() if n and n.prefixes and n.ignorecase == case for p in n.prefixes)
+        prefixed = [n for n in needs.values() if n and n.prefixes]
+        self.starting = {
+            case: starting_pattern(p for n in prefixed if n.ignorecase == case for p in n.prefixes)
             for case in (False, True)
         }
         self.contains = {
@@ -154,13 +155,11 @@ class _Either:
             for case in (False, True)
         }
         self.scanners = _scanners([r for r in regexes if needs[r] is None])
-        self.starting = {case: starting_pattern(self.prefixes[case]) for case in (False, True)}
         # A document the lowercase tests cannot answer for (see `regex_literals.ODD_CASE`)
         # scans for the case-insensitive ones too.
         self.caseless_scanners = _scanners([r for r in regexes if needs[r] is not None and needs[r].ignorecase])
         if self.scanners is None or self.caseless_scanners is None or _scanners(regexes) is None:
             self.scanners = self.caseless_scanners = None
-            self.prefixes = {False: (), True: ()}
             self.starting = {False: None, True: None}
             self.contains = {False: [], True: []}
 
@@ -188,7 +187,7 @@ class _Either:
         starts = line_starts(lines)
         scanners = self.scanners
         for case, text in ((False, doc), (True, None)):
-            if not self.prefixes[case] and not self.contains[case]:
+            if self.starting[case] is None and not self.contains[case]:
                 continue
             if case:
                 if has_odd_case(doc):

@@ -54,13 +54,10 @@ class BandTable:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def lookup(self, keys: np.ndarray) -> set[int]:
-        """Documents sharing at least one band key with `keys` (one per band)."""
-        return {int(owner) for part in self.owner_slices(keys) for owner in part}
-
     def owner_slices(self, keys: np.ndarray) -> list[np.ndarray]:
-        """`lookup` before the union: for each band with a hit, its documents (ascending).
-        A near copy among many shares every band with all of them; `union` dedupes in numpy."""
+        """The documents sharing a band key with `keys` (one per band), as one ascending array
+        per band with a hit: a near copy among many shares every band with all of them, and
+        `union` dedupes them in numpy."""
         if not len(self.keys):
             return []
         wanted = combined(keys)  # ascending already: the band is the high half

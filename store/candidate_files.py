@@ -16,10 +16,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from store.dedup import Candidate
-from store.dedup_index import NUM_PERM
+from store.dedup_index import NUM_PERM, signature_column, signature_matrix
 from store.parquet_io import write_parquet
 
 _UTC_MICROS = pa.timestamp("us", tz="UTC")
+# Candidate's fields, each one column; the signature is a fixed-size list column.
 SCHEMA = pa.schema(
     [
         pa.field("source_path", pa.string(), nullable=False),
@@ -32,24 +33,13 @@ SCHEMA = pa.schema(
         pa.field("signature", pa.list_(pa.uint32(), NUM_PERM), nullable=False),
     ]
 )
+_SCALARS = [name for name in SCHEMA.names if name != "signature"]
 
 
 def write_candidates(candidates: list[Candidate], path: Path) -> None:
-    signatures = np.array([c.signature for c in candidates], dtype=np.uint32).reshape(-1)
-    table = pa.table(
-        {
-            "source_path": [c.source_path for c in candidates],
-            "source_sha256": [c.source_sha256 for c in candidates],
-            "doc_id": [c.doc_id for c in candidates],
-            "published_at": [c.published_at for c in candidates],
-            "published_date": [c.published_date for c in candidates],
-            "fetched_at": [c.fetched_at for c in candidates],
-            "shingles": [c.shingles for c in candidates],
-            "signature": pa.FixedSizeListArray.from_arrays(pa.array(signatures, pa.uint32()), NUM_PERM),
-        },
-        schema=SCHEMA,
-    )
-    write_parquet(table, path)
+    columns: dict[str, object] = {name: [getattr(c, name) for c in candidates] for name in _SCALARS}
+    columns["signature"] = signature_column(np.array([c.signature for c in candidates], dtype=np.uint32))
+    write_parquet(pa.table(columns, schema=SCHEMA), path)
 
 
 def read_candidates(paths: list[Path]) -> list[Candidate]:
@@ -57,9 +47,7 @@ def read_candidates(paths: list[Path]) -> list[Candidate]:
     out: list[Candidate] = []
     for path in paths:
         table = pq.read_table(path, schema=SCHEMA)
-        signatures = table.column("signature").combine_chunks().flatten().to_numpy().reshape(-1, NUM_PERM)
-        columns = [table.column(name).to_pylist() for name in SCHEMA.names[:-2]]
-        shingles = table.column("shingles").to_pylist()
-        for row, signature, size in zip(zip(*columns, strict=True), signatures, shingles, strict=True):
-            out.append(Candidate(*row, signature=signature, shingles=size))
+        columns = {name: table.column(name).to_pylist() for name in _SCALARS}
+        for i, signature in enumerate(signature_matrix(table.column("signature"))):
+            out.append(Candidate(**{name: values[i] for name, values in columns.items()}, signature=signature))
     return out

@@ -65,6 +65,17 @@ class Match:
     similarity: float
 
 
+def signature_column(signatures: np.ndarray) -> pa.FixedSizeListArray:
+    """MinHash signatures, shape (documents, NUM_PERM), as the Parquet column they are stored in."""
+    flat = np.ascontiguousarray(signatures, dtype=np.uint32).reshape(-1)
+    return pa.FixedSizeListArray.from_arrays(pa.array(flat, pa.uint32()), NUM_PERM)
+
+
+def signature_matrix(column: pa.ChunkedArray) -> np.ndarray:
+    """`signature_column` read back: one (documents, NUM_PERM) uint32 array."""
+    return column.combine_chunks().flatten().to_numpy().reshape(-1, NUM_PERM)
+
+
 def band_layout() -> tuple[int, int]:
     """(bands, rows), weighted against missed copies: the similarity check removes false hits."""
     # Imported here: datasketch imports scipy (60 MB), which only the dedup step needs,
@@ -137,7 +148,7 @@ class DedupIndex:
         table = read_parquet_files(parquet_files(out_dir / INDEX))
         if table is None or table.num_rows == 0:
             return cls.empty(threshold)
-        sigs = table.column("minhash").combine_chunks().flatten().to_numpy().reshape(-1, NUM_PERM)
+        sigs = signature_matrix(table.column("minhash"))
         return cls(
             threshold,
             table.column("doc_id").to_pylist(),
@@ -204,9 +215,14 @@ class DedupIndex:
         if sum(map(len, tail)) <= _SMALL_TAIL:
             return [np.fromiter(itertools.chain.from_iterable(tail), dtype=np.int64)]
         # Many copies of one story among them: compare their keys in numpy instead.
-        merged = len(self._run) // self.bands
+        merged = self._merged
         shared = (self._new_keys[merged : len(self._new)] == keys).any(axis=1)
         return [np.flatnonzero(shared) + merged]
+
+    @property
+    def _merged(self) -> int:
+        """How many of this run's documents are in `_run`; the rest are in `_tail`."""
+        return len(self._run) // self.bands
 
     def reserve(self, count: int) -> None:
         """Room for `count` more documents of this run, so `add` need not grow the arrays
@@ -236,7 +252,7 @@ class DedupIndex:
         self._new.append((doc_id, canonical_id))
         for key in combined(keys).tolist():
             self._tail.setdefault(key, []).append(at)
-        merged = len(self._run) // self.bands
+        merged = self._merged
         if at + 1 - merged >= _MERGE_EVERY:
             self._run = self._run.merged(self._new_keys[merged : at + 1], merged)
             self._tail.clear()
@@ -249,9 +265,7 @@ class DedupIndex:
                 "doc_id": pa.array([d for d, _ in self._new], pa.string()),
                 "canonical_id": pa.array([c for _, c in self._new], pa.string()),
                 "shingles": pa.array(self._new_sizes[:count], pa.uint32()),
-                "minhash": pa.FixedSizeListArray.from_arrays(
-                    pa.array(self._new_sigs[:count].reshape(-1), pa.uint32()), NUM_PERM
-                ),
+                "minhash": signature_column(self._new_sigs[:count]),
             },
             schema=INDEX_SCHEMA,
         )
