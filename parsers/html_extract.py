@@ -17,6 +17,7 @@ empty text, which the pipeline records as a `no_text` reject.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import Any
 
 import trafilatura
@@ -54,14 +55,33 @@ def pre_clean(html: str, selectors: list[str]) -> str:
     """Remove the elements matching the pack's CSS selectors (BeautifulSoup + lxml)."""
     from bs4 import BeautifulSoup
 
+    matcher = _selector_list(tuple(selectors))
+    if matcher is None:
+        return html
     soup = BeautifulSoup(html, "lxml")
+    try:
+        # One walk for all the selectors, each matched against the page as served.
+        for element in matcher.select(soup):
+            if not element.decomposed:  # not inside an element removed just before
+                element.decompose()
+    except Exception:  # a hostile page must not sink the run
+        return html
+    return str(soup)
+
+
+@lru_cache(maxsize=256)
+def _selector_list(selectors: tuple[str, ...]) -> Any:
+    """The pack's selectors compiled into one selector list, minus those soupsieve rejects."""
+    import soupsieve
+
+    valid = []
     for selector in selectors:
         try:
-            for element in soup.select(selector):
-                element.decompose()
-        except Exception:  # a bad selector or page must not sink the run
+            soupsieve.compile(selector)
+        except Exception:  # a bad selector in a pack must not sink the run
             continue
-    return str(soup)
+        valid.append(selector)
+    return soupsieve.compile(", ".join(valid)) if valid else None
 
 
 def extract_html(html: str, packs: PackSet, pack: RulePack | None, url: str | None) -> Extraction:

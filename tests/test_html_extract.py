@@ -118,6 +118,13 @@ def test_bad_selector_does_not_sink_the_page() -> None:
     assert ">x<" not in cleaned and ">y<" in cleaned
 
 
+def test_selectors_matching_nested_elements_remove_each_once() -> None:
+    html = "<html><body><div class='a'><p class='b'>x</p></div>tail<p class='b'>z</p><p>y</p></body></html>"
+    cleaned = pre_clean(html, [".b", ".a"])
+    assert ">x<" not in cleaned and ">z<" not in cleaned
+    assert "tail" in cleaned and ">y<" in cleaned
+
+
 def test_byline_in_markup_is_searched_only_when_asked(packs: PackSet) -> None:
     page = _page().replace('<meta name="author" content="Lily Kuo">\n', "").replace(
         "<h1>", '<p class="byline">By <a class="author" rel="author" href="/a/lk">Lily Kuo</a></p>\n<h1>'
