@@ -6,7 +6,7 @@ that it is unique), then runs the real CLI, Prefect start-up included, with
 (flow process, Dask scheduler and workers, the temporary Prefect server).
 
     .venv/bin/python benchmarks/throughput.py --copies 20                 # 1,220 HTML + 1,220 text
-    .venv/bin/python benchmarks/throughput.py --copies 20 --formats html
+    .venv/bin/python benchmarks/throughput.py --copies 100 --formats html --rounds 2
     .venv/bin/python benchmarks/throughput.py --copies 1640 --formats text --workers 2 --no-baseline  # 100,040 docs
 """
 
@@ -17,6 +17,7 @@ import contextlib
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -158,10 +159,13 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     parser.add_argument("--work", type=Path, default=Path("/tmp/presswash-throughput"))
     parser.add_argument("--no-baseline", action="store_true", help="skip the bare trafilatura loop")
+    parser.add_argument("--rounds", type=int, default=1, help="repeat the ingests (and the bare loop after each)")
     args = parser.parse_args()
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     if not set(formats) <= {"html", "text"} or not formats:
         parser.error("--formats takes html, text or both")
+    if args.rounds < 1:
+        parser.error("--rounds takes a whole number of 1 or more")
     if not (args.corpus / "truth.json").is_file():
         parser.error(f"--corpus {args.corpus} is not the extraction-dev folder (no truth.json)")
 
@@ -170,30 +174,43 @@ def main() -> None:
     counts = build(args.corpus, raw, args.copies, formats)
     total = sum(counts.values())
     print(f"corpus               {total} documents ({', '.join(f'{v} {k}' for k, v in counts.items())})")
-    baseline = None
+    # This machine's speed drifts by up to a third over minutes, so the bare loop is timed
+    # before the first round and after every round, and each round's ingests are compared
+    # with the mean of the two timings that bracket them.
+    bare: list[float] = []
     if "html" in formats and not args.no_baseline:
-        baseline, n = bare_trafilatura(raw)
-        print(f"trafilatura alone    {baseline:.1f} documents/s over {n} HTML pages, one process")
-    rates: dict[int, float] = {}
-    for workers in (int(w) for w in args.workers.split(",")):
-        wall, memory, summary = run_ingest(raw, args.work / f"out-{workers}", workers, args.batch_size)
-        rates[workers] = total / wall
-        articles = next((ln.split()[2] for ln in summary.splitlines() if "articles written" in ln), "?")
-        print(f"ingest, {workers} worker(s)   {rates[workers]:.1f} documents/s end to end ({wall:.1f} s, "
-              f"{articles} articles), peak memory {memory.peak / 2**20:.0f} MiB RSS for all processes "
-              f"({memory.peak_pss / 2**20:.0f} MiB PSS)")  # fmt: skip
-        roles = sorted(memory.per_role.items())
-        print("  peak RSS by process: " + ", ".join(f"{role} {rss / 2**20:.0f} MiB" for role, rss in roles))
-        cpu = sorted(memory.cpu_by_role().items())
-        print("  CPU seconds by process: " + ", ".join(f"{role} {sec:.1f}" for role, sec in cpu))
-    if 1 in rates and baseline and formats == ["html"]:
-        # Again after the ingests: this machine's speed drifts over minutes, and the
-        # two measurements bracket the ingest runs between them.
-        after, _ = bare_trafilatura(raw)
-        print(f"trafilatura again    {after:.1f} documents/s after the ingest runs")
-        print(f"1 worker against the bare loop: {rates[1] / baseline:.2f} x (before), {rates[1] / after:.2f} x (after)")
-    if 1 in rates and 2 in rates:
-        print(f"speed-up 2 vs 1      {rates[2] / rates[1]:.2f} x")
+        rate, n = bare_trafilatura(raw)
+        bare.append(rate)
+        print(f"trafilatura alone    {rate:.1f} documents/s over {n} HTML pages, one process")
+    rounds: list[dict[int, float]] = []
+    for round_no in range(1, args.rounds + 1):
+        label = f"round {round_no}: " if args.rounds > 1 else ""
+        rates: dict[int, float] = {}
+        for workers in (int(w) for w in args.workers.split(",")):
+            wall, memory, summary = run_ingest(raw, args.work / f"out-{workers}", workers, args.batch_size)
+            rates[workers] = total / wall
+            articles = next((ln.split()[2] for ln in summary.splitlines() if "articles written" in ln), "?")
+            print(f"{label}ingest, {workers} worker(s)   {rates[workers]:.1f} documents/s end to end ({wall:.1f} s, "
+                  f"{articles} articles), peak memory {memory.peak / 2**20:.0f} MiB RSS for all processes "
+                  f"({memory.peak_pss / 2**20:.0f} MiB PSS)")  # fmt: skip
+            roles = sorted(memory.per_role.items())
+            print("  peak RSS by process: " + ", ".join(f"{role} {rss / 2**20:.0f} MiB" for role, rss in roles))
+            cpu = sorted(memory.cpu_by_role().items())
+            print("  CPU seconds by process: " + ", ".join(f"{role} {sec:.1f}" for role, sec in cpu))
+        rounds.append(rates)
+        if bare:
+            rate, _ = bare_trafilatura(raw)
+            bare.append(rate)
+            print(f"{label}trafilatura again    {rate:.1f} documents/s")
+    if bare and all(1 in r for r in rounds):
+        ratios = [r[1] / ((bare[i] + bare[i + 1]) / 2) for i, r in enumerate(rounds)]
+        shown = ", ".join(f"{x:.2f}" for x in ratios)
+        print(f"1 worker against the bare loop: {statistics.median(ratios):.2f} x (median of rounds: {shown}; "
+              f"each against the mean of the bare loops before and after it)")  # fmt: skip
+    if all(1 in r and 2 in r for r in rounds):
+        ratios = [r[2] / r[1] for r in rounds]
+        shown = ", ".join(f"{x:.2f}" for x in ratios)
+        print(f"speed-up 2 vs 1      {statistics.median(ratios):.2f} x (median of rounds: {shown})")
     print(f"cores                {os.cpu_count()}")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated
 
@@ -94,12 +95,15 @@ def ingest(
     address = dask_address
 
     def warm_up() -> None:
-        # Both overlap the temporary server's boot: the flow's imports here, and the
-        # workers' own imports and warm-up (see flows/local_cluster.py) in theirs.
+        # All three overlap: the temporary server's boot, the workers' own imports and
+        # warm-up (see flows/local_cluster.py), started from a thread because starting
+        # the cluster waits for them, and the flow's imports here.
         nonlocal address
-        importlib.import_module("flows.ingest")
-        if address is None:
-            address = local_cluster.start(workers)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            cluster = pool.submit(local_cluster.start, workers) if address is None else None
+            importlib.import_module("flows.ingest")
+            if cluster is not None:
+                address = cluster.result()
 
     try:
         with embedded_prefect(warm_up=warm_up):
