@@ -150,6 +150,41 @@ def bare_trafilatura(raw: Path) -> tuple[float, int]:
     return len(files) / (time.perf_counter() - started), len(files)
 
 
+def paired_parse(raw: Path, copies: int) -> tuple[float, int]:
+    """presswash's parse against `trafilatura.extract` over the same HTML, one copy at a time.
+
+    Both run in this process, interleaved copy by copy (61 pages each), so both meet
+    the same spells of this machine's drifting speed: the ratio of their total times
+    is presswash's own cost per page, free of the drift that separates two long runs.
+    """
+    import trafilatura
+
+    from parsers.batch import WorkItem, parse_batch, warm_up
+    from parsers.discover import discover
+    from parsers.pipeline import RunContext
+
+    items, _ = discover(raw)
+    by_copy: dict[str, list[WorkItem]] = {}
+    for item in items:
+        if item.source_path.endswith(".html"):
+            by_copy.setdefault(item.source_path.split("/")[0], []).append(item)
+    warm_up()
+    context = RunContext(run_id="paired")
+    bare = ours = 0.0
+    pages = 0
+    for folder in sorted(by_copy)[:copies]:
+        batch = by_copy[folder]
+        started = time.perf_counter()
+        for item in batch:
+            trafilatura.extract((raw / item.source_path).read_text(encoding="utf-8"))
+        bare += time.perf_counter() - started
+        started = time.perf_counter()
+        parse_batch(str(raw), batch, context)
+        ours += time.perf_counter() - started
+        pages += len(batch)
+    return ours / bare, pages
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "extraction-dev")
@@ -160,12 +195,18 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/presswash-throughput"))
     parser.add_argument("--no-baseline", action="store_true", help="skip the bare trafilatura loop")
     parser.add_argument("--rounds", type=int, default=1, help="repeat the ingests (and the bare loop after each)")
+    parser.add_argument(
+        "--paired", type=int, default=0, metavar="COPIES",
+        help="also time presswash's parse against trafilatura.extract, interleaved, over this many copies",
+    )  # fmt: skip
     args = parser.parse_args()
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     if not set(formats) <= {"html", "text"} or not formats:
         parser.error("--formats takes html, text or both")
     if args.rounds < 1:
         parser.error("--rounds takes a whole number of 1 or more")
+    if args.paired < 0 or (args.paired and "html" not in formats):
+        parser.error("--paired takes a number of copies of the HTML pages (with --formats html)")
     if not (args.corpus / "truth.json").is_file():
         parser.error(f"--corpus {args.corpus} is not the extraction-dev folder (no truth.json)")
 
@@ -211,6 +252,9 @@ def main() -> None:
         ratios = [r[2] / r[1] for r in rounds]
         shown = ", ".join(f"{x:.2f}" for x in ratios)
         print(f"speed-up 2 vs 1      {statistics.median(ratios):.2f} x (median of rounds: {shown})")
+    if args.paired:
+        ratio, pages = paired_parse(raw, args.paired)
+        print(f"parse against trafilatura.extract, interleaved copy by copy over {pages} pages: {ratio:.2f} x the time")
     print(f"cores                {os.cpu_count()}")
 
 
