@@ -216,3 +216,35 @@ def test_generic_byline_initials_lose_no_match(text: str) -> None:
     if text and text[0].lower() not in authors._BYLINE_INITIALS:
         assert authors._BY_LINE.match(text) is None
         assert authors._FOLLOW.match(text) is None
+
+
+# RFC 2822 timestamps as the zone inference reads them, found the plain way: led by the space.
+_PLAIN_RFC_OFFSET = re.compile(r" \d{2}:\d{2}(?::\d{2})? ([+-]\d{2})(\d{2})")
+_OFFSET_PIECES = ["17 Mar 2023", " 21:57", "21:57", "x21:57", ":00", " -0700", " +0200", " ", ":", "1", "21",
+                  "2023", "Mar", "+", "-", "T10:00:00+02:00", "2023-03-17", "x"]  # fmt: skip
+
+
+def _plain_rfc_offsets(html: str) -> list[tuple[str, str]]:
+    return [
+        (m.group(1), m.group(2))
+        for m in _PLAIN_RFC_OFFSET.finditer(html)
+        if dates._RFC_DAY_BEFORE.search(html, max(0, m.start() - 11), m.start())
+    ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_OFFSET_PIECES), max_size=24).map("".join))
+def test_offsets_found_from_the_colon_are_those_found_from_the_space(html: str) -> None:
+    iso = [
+        (m.group(1), m.group(2))
+        for m in dates._ISO_TIME_OFFSET.finditer(html)
+        if dates._ISO_DAY_BEFORE.search(html, max(0, m.start() - 10), m.start())
+    ]
+    assert list(dates._page_offsets(html)) == iso + _plain_rfc_offsets(html)
+
+
+def test_offsets_from_the_colon_on_a_page() -> None:
+    html = "<p>17 Mar 2023 21:57:00 -0700</p><p>at 10:00 +0100</p><p>1 Apr 2024 09:30 +0200</p>"
+    assert list(dates._page_offsets(html)) == [("-07", "00"), ("+02", "00")]
+    # The hour must follow a space, as in the plain pattern: no timestamp here.
+    assert list(dates._page_offsets("17 Mar 2023x21:57 -0700 17 Mar 2023 x1:57 -0700")) == []
