@@ -130,24 +130,29 @@ def run_ingest(raw: Path, out: Path, workers: int, batch_size: int) -> tuple[flo
            "--workers", str(workers), "--batch-size", str(batch_size)]  # fmt: skip
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    memory = TreeUsage(proc.pid)
+    usage = TreeUsage(proc.pid)
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - started
-    memory.stop()
+    usage.stop()
     if proc.returncode != 0:
         sys.exit(f"ingest failed ({proc.returncode}): {stderr.strip().splitlines()[-1:]}")
-    return wall, memory, stdout
+    return wall, usage, stdout
+
+
+def bare_extract_seconds(files: list[Path]) -> float:
+    """Seconds `trafilatura.extract` alone takes over `files`, read one by one, in this process."""
+    import trafilatura
+
+    started = time.perf_counter()
+    for path in files:
+        trafilatura.extract(path.read_text(encoding="utf-8"))
+    return time.perf_counter() - started
 
 
 def bare_trafilatura(raw: Path) -> tuple[float, int]:
     """Documents per second of `trafilatura.extract` alone over the corpus's HTML, in one process."""
-    import trafilatura
-
     files = sorted(raw.rglob("*.html"))
-    started = time.perf_counter()
-    for path in files:
-        trafilatura.extract(path.read_text(encoding="utf-8"))
-    return len(files) / (time.perf_counter() - started), len(files)
+    return len(files) / bare_extract_seconds(files), len(files)
 
 
 def paired_parse(raw: Path, copies: int) -> tuple[float, int]:
@@ -157,8 +162,6 @@ def paired_parse(raw: Path, copies: int) -> tuple[float, int]:
     the same spells of this machine's drifting speed: the ratio of their total times
     is presswash's own cost per page, free of the drift that separates two long runs.
     """
-    import trafilatura
-
     from parsers.batch import WorkItem, parse_batch, warm_up
     from parsers.discover import discover
     from parsers.pipeline import RunContext
@@ -174,10 +177,7 @@ def paired_parse(raw: Path, copies: int) -> tuple[float, int]:
     pages = 0
     for folder in sorted(by_copy)[:copies]:
         batch = by_copy[folder]
-        started = time.perf_counter()
-        for item in batch:
-            trafilatura.extract((raw / item.source_path).read_text(encoding="utf-8"))
-        bare += time.perf_counter() - started
+        bare += bare_extract_seconds([raw / item.source_path for item in batch])
         started = time.perf_counter()
         parse_batch(str(raw), batch, context)
         ours += time.perf_counter() - started
@@ -228,15 +228,15 @@ def main() -> None:
         label = f"round {round_no}: " if args.rounds > 1 else ""
         rates: dict[int, float] = {}
         for workers in (int(w) for w in args.workers.split(",")):
-            wall, memory, summary = run_ingest(raw, args.work / f"out-{workers}", workers, args.batch_size)
+            wall, usage, summary = run_ingest(raw, args.work / f"out-{workers}", workers, args.batch_size)
             rates[workers] = total / wall
             articles = next((ln.split()[2] for ln in summary.splitlines() if "articles written" in ln), "?")
             print(f"{label}ingest, {workers} worker(s)   {rates[workers]:.1f} documents/s end to end ({wall:.1f} s, "
-                  f"{articles} articles), peak memory {memory.peak / 2**20:.0f} MiB RSS for all processes "
-                  f"({memory.peak_pss / 2**20:.0f} MiB PSS)")  # fmt: skip
-            roles = sorted(memory.per_role.items())
+                  f"{articles} articles), peak memory {usage.peak / 2**20:.0f} MiB RSS for all processes "
+                  f"({usage.peak_pss / 2**20:.0f} MiB PSS)")  # fmt: skip
+            roles = sorted(usage.per_role.items())
             print("  peak RSS by process: " + ", ".join(f"{role} {rss / 2**20:.0f} MiB" for role, rss in roles))
-            cpu = sorted(memory.cpu_by_role().items())
+            cpu = sorted(usage.cpu_by_role().items())
             print("  CPU seconds by process: " + ", ".join(f"{role} {sec:.1f}" for role, sec in cpu))
         rounds.append(rates)
         if bare:

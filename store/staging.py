@@ -27,7 +27,6 @@ from store.layout import INDEX, LEDGER, PARTITION_KEY, part_name
 from store.parquet_io import COMPRESSION, ROW_GROUP_ROWS, fsync_file, write_parquet
 
 PENDING = "_pending"
-_CANDIDATES = "candidates-*.parquet"
 
 
 class RunStaging:
@@ -49,10 +48,13 @@ class RunStaging:
 
     def candidates(self) -> list[Candidate]:
         """Every staged candidate of the run, in batch order."""
-        return read_candidates(sorted((self.root / PENDING).glob(_CANDIDATES)))
+        return read_candidates(self._candidate_files())
 
     def _pending_files(self) -> list[Path]:
         return sorted((self.root / PENDING).glob("batch-*.parquet"))
+
+    def _candidate_files(self) -> list[Path]:
+        return sorted((self.root / PENDING).glob("candidates-*.parquet"))
 
     def write_articles(self, keep: set[str]) -> int:
         """Write pending articles whose source_path is in `keep`, one part file per month."""
@@ -99,7 +101,7 @@ class RunStaging:
         crash_point("staging.state")
 
     def drop_pending(self) -> None:
-        for path in [*self._pending_files(), *sorted((self.root / PENDING).glob(_CANDIDATES))]:
+        for path in [*self._pending_files(), *self._candidate_files()]:
             path.unlink()
             crash_point("staging.drop_pending")
         (self.root / PENDING).rmdir()
