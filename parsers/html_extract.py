@@ -27,6 +27,7 @@ from parsers.html_page_meta import page_metadata
 from parsers.line_rules import KEEP, apply_line_rules
 from parsers.metadata.html_meta import collect_html_meta
 from parsers.rules import PackSet, RulePack
+from parsers.trafilatura_prefilter import install as install_prune_prefilter
 from parsers.types import Extraction, LineDecision, RawMetadata
 
 EXTRACTOR = f"html/trafilatura-{trafilatura.__version__}"
@@ -49,6 +50,8 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 
 # trafilatura logs every page it finds no text in; that is a reject, not news.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+# Exact and cheaper: see parsers/trafilatura_prefilter.py.
+install_prune_prefilter()
 
 
 def pre_clean(html: str, selectors: list[str]) -> str:
