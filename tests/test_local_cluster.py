@@ -14,6 +14,7 @@ def _worker_settings(dask_worker: object) -> dict[str, object]:
     return {
         **{key: dask.config.get(key) for key in WORKER_CONFIG},
         "profiling": "profile" in callbacks,
+        "wakes_ms": {name: callbacks[name].callback_time for name in ("tick", "memory_monitor", "monitor")},
     }
 
 
@@ -22,9 +23,14 @@ def test_workers_run_without_the_profiler_whatever_the_environment(monkeypatch: 
     for name in ("DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED", "DASK_DISTRIBUTED__ADMIN__LOW_LEVEL_LOG_LENGTH"):
         monkeypatch.delenv(name, raising=False)
     with (
-        dask.config.set({"distributed.worker.profile.enabled": True}),
+        dask.config.set({"distributed.worker.profile.enabled": True, "distributed.admin.tick.interval": "20ms"}),
         local_cluster(1) as address,
         Client(address) as client,
     ):
         (settings,) = client.run(_worker_settings).values()
-    assert settings == {**WORKER_CONFIG, "profiling": False}
+    # The event loop's periodic wakes take the GIL from the parsing thread: a few a second at most.
+    assert settings == {
+        **WORKER_CONFIG,
+        "profiling": False,
+        "wakes_ms": {"tick": 1000, "memory_monitor": 1000, "monitor": 2000},
+    }
