@@ -100,7 +100,7 @@ def plan_run(raw_dir: Path, out_dir: Path, batch_size: int, max_bytes: int, work
     ]
     size = batch_size_for(len(new), workers, batch_size)
     get_run_logger().info("found %d documents, %d new, in batches of %d", len(items), len(new), size)
-    return Plan(batches=batches(new, size), stats=stats, skipped=len(items) - len(new))
+    return Plan(batches=batches(new, size, workers), stats=stats, skipped=len(items) - len(new))
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE)

@@ -77,3 +77,20 @@ def test_batch_size_gives_every_worker_several_batches_within_bounds() -> None:
     assert batch_size_for(30, 4, 200) == MIN_BATCH  # never below the floor, where task overhead would dominate
     assert batch_size_for(30, 4, 5) == 5  # but a smaller --batch-size is obeyed
     assert batch_size_for(0, 1, 200) == MIN_BATCH
+
+
+def test_the_last_batches_are_smaller_with_several_workers() -> None:
+    from parsers.discover import MIN_BATCH, TAIL_SPLIT
+
+    items = list(range(1220))
+    cut = batches(items, 382, workers=2)  # type: ignore[arg-type]
+    assert [x for batch in cut for x in batch] == items  # every item once, in order
+    sizes = [len(batch) for batch in cut]
+    # Two full batches, then what would have been the last two (456 documents) in quarters.
+    assert sizes == [382, 382, 96, 96, 96, 96, 72]
+    assert -(-382 // TAIL_SPLIT) == 96
+    # Never below the floor, never above the size asked for.
+    assert [len(b) for b in batches(list(range(100)), 30, workers=2)] == [30, 30, MIN_BATCH, MIN_BATCH]  # type: ignore[arg-type]
+    assert [len(b) for b in batches(list(range(25)), 10, workers=3)] == [10, 10, 5]  # type: ignore[arg-type]
+    # One worker has nobody to wait for: equal batches, as few tasks as possible.
+    assert [len(b) for b in batches(items, 382)] == [382, 382, 382, 74]  # type: ignore[arg-type]
