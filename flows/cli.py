@@ -7,6 +7,7 @@ Prefect is imported only by the commands that run a flow, so `--help` is fast.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -174,5 +175,19 @@ def main(argv: list[str] | None = None) -> int:
     return code if isinstance(code, int) else 0
 
 
+def run() -> None:
+    """The console script: `main`, then exit without tearing the interpreter down.
+
+    When `main` returns, the dataset is committed, the temporary server stopped and the
+    workers gone. Tearing down what the run imported (Prefect, Dask, the parsers) took
+    another second (about 1.0 s after a 610-page ingest). Logs and output are flushed first.
+    """
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
