@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import dask
 import pytest
 from distributed import Client
 
 from flows.local_cluster import WORKER_CONFIG, local_cluster
+from flows.worker_warmup import NICENESS
 
 
 def _worker_settings(dask_worker: object) -> dict[str, object]:
@@ -34,3 +37,10 @@ def test_workers_run_without_the_profiler_whatever_the_environment(monkeypatch: 
         "profiling": False,
         "wakes_ms": {"tick": 1000, "memory_monitor": 1000, "monitor": 2000},
     }
+
+
+def test_workers_parse_a_little_below_the_flow_and_server() -> None:
+    # So that Prefect's server, which the first batch waits for, boots first.
+    with local_cluster(1) as address, Client(address) as client:
+        parsing_thread = client.submit(os.nice, 0, pure=False).result()
+    assert parsing_thread == min(19, os.nice(0) + NICENESS)
