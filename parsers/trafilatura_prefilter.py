@@ -26,7 +26,8 @@ whose expressions differ, runs as trafilatura wrote it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from lxml.etree import XPath
@@ -108,3 +109,20 @@ def install() -> int:
     ]
     core.prune_unwanted_nodes, count = prefiltered(core.prune_unwanted_nodes, expressions)
     return count
+
+
+@contextmanager
+def shipped() -> Iterator[None]:
+    """trafilatura as shipped, without the pre-tests, for the length of the block.
+
+    Installing is process-wide: a benchmark that times `trafilatura.extract` as its
+    baseline in a process that has imported the parsers times it inside this block.
+    """
+    from trafilatura import core
+
+    current = core.prune_unwanted_nodes
+    core.prune_unwanted_nodes = getattr(current, "__wrapped__", current)
+    try:
+        yield
+    finally:
+        core.prune_unwanted_nodes = current

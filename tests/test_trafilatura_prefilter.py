@@ -22,7 +22,7 @@ from trafilatura.xpaths import (
 
 import parsers.html_extract  # noqa: F401  -- installs the pre-tests, as every parse does
 from parsers.html_extract import TRAFILATURA_OPTIONS
-from parsers.trafilatura_prefilter import install, pre_test_for, prefiltered
+from parsers.trafilatura_prefilter import install, pre_test_for, prefiltered, shipped
 
 _PRUNED = [RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH]
 _ORIGINAL = core.prune_unwanted_nodes.__wrapped__
@@ -33,6 +33,14 @@ def test_the_raw_tree_prunes_of_this_trafilatura_are_pre_tested() -> None:
     # correct, only slower), and parsers/trafilatura_prefilter.py should learn the new shape.
     assert install() == 3
     assert core.prune_unwanted_nodes.__wrapped__ is _ORIGINAL  # installing again wraps nothing twice
+
+
+def test_shipped_restores_trafilatura_for_a_block() -> None:
+    # Benchmarks time trafilatura as shipped, in a process that has installed the pre-tests.
+    installed = core.prune_unwanted_nodes
+    with shipped():
+        assert core.prune_unwanted_nodes is _ORIGINAL
+    assert core.prune_unwanted_nodes is installed
 
 
 def test_other_shapes_get_no_pre_test() -> None:
