@@ -71,10 +71,10 @@ def pre_test_for(expression: XPath) -> PreTest | None:
 Prune = Callable[..., Any]
 
 
-def prefiltered(prune: Prune, expressions: Sequence[XPath]) -> tuple[Prune, int]:
+def prefiltered(prune: Prune, expressions: Sequence[XPath]) -> Prune:
     """`prune` (trafilatura's `prune_unwanted_nodes`) with pre-tests for those of `expressions` that admit one.
 
-    Returns the wrapped function and how many expressions got a pre-test.
+    The wrapper's `pre_tested` says how many got one; `__wrapped__` is `prune`.
     """
     tests = {id(e): t for e in expressions if (t := pre_test_for(e)) is not None}
 
@@ -89,7 +89,7 @@ def prefiltered(prune: Prune, expressions: Sequence[XPath]) -> tuple[Prune, int]
 
     prune_unwanted_nodes.__wrapped__ = prune  # type: ignore[attr-defined]
     prune_unwanted_nodes.pre_tested = len(tests)  # type: ignore[attr-defined]
-    return prune_unwanted_nodes, len(tests)
+    return prune_unwanted_nodes
 
 
 def install() -> int:
@@ -100,15 +100,14 @@ def install() -> int:
     """
     from trafilatura import core, xpaths
 
-    if hasattr(core.prune_unwanted_nodes, "pre_tested"):
-        return int(core.prune_unwanted_nodes.pre_tested)
-    expressions = [
-        *xpaths.RAW_TREE_PRUNE_XPATH,
-        *xpaths.REMOVE_COMMENTS_XPATH,
-        *xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH,
-    ]
-    core.prune_unwanted_nodes, count = prefiltered(core.prune_unwanted_nodes, expressions)
-    return count
+    if not hasattr(core.prune_unwanted_nodes, "pre_tested"):
+        expressions = [
+            *xpaths.RAW_TREE_PRUNE_XPATH,
+            *xpaths.REMOVE_COMMENTS_XPATH,
+            *xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH,
+        ]
+        core.prune_unwanted_nodes = prefiltered(core.prune_unwanted_nodes, expressions)
+    return int(core.prune_unwanted_nodes.pre_tested)
 
 
 @contextmanager

@@ -129,8 +129,8 @@ def test_the_wrapper_prunes_each_expression_of_a_list_in_order() -> None:
         calls.append(list(nodelist))
         return tree
 
-    wrapped, count = prefiltered(recording, RAW_TREE_PRUNE_XPATH)
-    assert count == 1
+    wrapped = prefiltered(recording, RAW_TREE_PRUNE_XPATH)
+    assert wrapped.pre_tested == 1  # type: ignore[attr-defined]
     page = load_html("<html><body><div class='infinite-scroll'><p>x</p></div></body></html>")
     wrapped(page, RAW_TREE_PRUNE_XPATH)
     assert calls == [[RAW_TREE_PRUNE_XPATH[0]], [RAW_TREE_PRUNE_XPATH[1]]]
@@ -163,13 +163,13 @@ _SAMPLE_PAGES = {
 @pytest.mark.parametrize("name", sorted(_SAMPLE_PAGES))
 def test_extraction_is_unchanged_on_sample_pages(options: dict[str, object], name: str) -> None:
     html = f"<html><head><title>t</title></head><body>{_SAMPLE_PAGES[name]}</body></html>"
-    results = []
-    for prune in (core.prune_unwanted_nodes, _ORIGINAL):
-        saved, core.prune_unwanted_nodes = core.prune_unwanted_nodes, prune
-        try:
-            doc = trafilatura.bare_extraction(load_html(html), with_metadata=False, **options)
-        finally:
-            core.prune_unwanted_nodes = saved
-        results.append((doc.text, doc.comments) if doc else None)
+
+    def extract() -> tuple[str, str] | None:
+        doc = trafilatura.bare_extraction(load_html(html), with_metadata=False, **options)
+        return (doc.text, doc.comments) if doc else None
+
+    results = [extract()]
+    with shipped():
+        results.append(extract())
     assert results[0] == results[1]
     assert results[0] is not None and "Paragraph 5" in results[0][0]
