@@ -19,6 +19,7 @@ from prefect.utilities.annotations import opaque
 from flows.progress import progress
 from flows.salvage import salvage
 from flows.summary import RunSummary
+from flows.task_context import settings_serialised_once
 from parsers.batch import Outcome, WorkItem, parse_batch
 from parsers.discover import DiscoveryStats, batch_size_for, batches, discover
 from parsers.pipeline import RunContext
@@ -184,20 +185,21 @@ def parse_all(
     progress().start(sum(len(b) for b in plan.batches))
     waiting: deque[tuple[int, PrefectFuture[list[Outcome]]]] = deque()
     upcoming = iter(enumerate(plan.batches))
-    while True:
-        for number, batch in itertools.islice(upcoming, max(0, IN_FLIGHT_PER_SLOT * slots - len(waiting))):
-            waiting.append((number, submit(batch)))
-        if not waiting:
-            break
-        number, future = waiting.popleft()
-        try:
-            outcomes = future.result()
-        except Exception as exc:  # its worker died past Dask's retries: see flows/salvage.py
-            logger.warning("batch %d failed (%s); parsing its files one by one", number, exc)
-            outcomes = salvage(submit, plan.batches[number], ctx, exc)
-        del future  # releases the result held by the worker
-        collect(plan.batches[number], outcomes, number, staging, collected, ctx.run_id)
-        logger.info("batch %d: %d documents", number, len(outcomes))
+    with settings_serialised_once():
+        while True:
+            for number, batch in itertools.islice(upcoming, max(0, IN_FLIGHT_PER_SLOT * slots - len(waiting))):
+                waiting.append((number, submit(batch)))
+            if not waiting:
+                break
+            number, future = waiting.popleft()
+            try:
+                outcomes = future.result()
+            except Exception as exc:  # its worker died past Dask's retries: see flows/salvage.py
+                logger.warning("batch %d failed (%s); parsing its files one by one", number, exc)
+                outcomes = salvage(submit, plan.batches[number], ctx, exc)
+            del future  # releases the result held by the worker
+            collect(plan.batches[number], outcomes, number, staging, collected, ctx.run_id)
+            logger.info("batch %d: %d documents", number, len(outcomes))
     progress().finish()
     return collected
 

@@ -1,6 +1,8 @@
-"""Dask worker preload: import and run the parsing stack once before the first batch arrives.
+"""Dask worker preload: import and run the parsing stack once before the first batch arrives,
+and give the worker's task runs one Prefect API client (`flows.task_context`).
 
-Named in `flows.local_cluster.cluster_kwargs`; Dask calls `dask_setup` as the worker starts.
+Named in `flows.local_cluster.cluster_kwargs` (and in the README for a cluster of your
+own); Dask calls `dask_setup` as the worker starts.
 """
 
 from __future__ import annotations
@@ -23,3 +25,6 @@ def dask_setup(worker: object) -> None:
 
     warm_up()
     import flows.tasks  # noqa: F401  -- the task's own module: Prefect, before the first batch needs it
+    from flows.task_context import share_api_client
+
+    share_api_client()

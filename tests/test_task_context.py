@@ -1,0 +1,46 @@
+"""Prefect's per-batch costs: settings dumped once per run, one API client per worker."""
+
+from __future__ import annotations
+
+import pytest
+from distributed import Client
+from prefect.context import SettingsContext, SyncClientContext, serialize_context
+
+from flows.local_cluster import local_cluster
+from flows.task_context import settings_serialised_once
+
+
+def test_the_settings_are_dumped_once_for_every_batch_submitted() -> None:
+    as_prefect_dumps = SettingsContext.get().serialize()
+    with settings_serialised_once():
+        # What prefect_dask sends with each batch.
+        first, second = serialize_context()["settings_context"], serialize_context()["settings_context"]
+        assert SettingsContext.get().settings is not None
+    assert first is second
+    assert first == as_prefect_dumps
+    # Outside the block, Prefect's own context is current again.
+    assert serialize_context()["settings_context"] is not first
+
+
+def _task_client_ids() -> tuple[int, int | None]:
+    from prefect.client.orchestration import get_client
+
+    context = SyncClientContext.get()
+    return id(get_client(sync_client=True)), (id(context.client) if context else None)
+
+
+def test_every_task_a_worker_runs_uses_its_one_api_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Nothing listens here: making and sharing the client must not need the server.
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    with local_cluster(1) as address, Client(address) as client:
+        seen = [client.submit(_task_client_ids, pure=False).result() for _ in range(3)]
+    assert seen[0][1] is not None
+    assert all(ids == (seen[0][1], seen[0][1]) for ids in seen)
+
+
+def test_workers_keep_prefects_own_clients_without_an_api_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without PREFECT_API_URL a client would start a Prefect server of its own.
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with local_cluster(1) as address, Client(address) as client:
+        _, shared = client.submit(_task_client_ids, pure=False).result()
+    assert shared is None
