@@ -16,7 +16,7 @@ from prefect import flow
 from prefect.artifacts import create_table_artifact
 from prefect.task_runners import TaskRunner
 
-from flows.local_cluster import cluster_kwargs
+from flows.local_cluster import cluster_kwargs, new_local_cluster
 from flows.local_cluster import release as release_local_cluster
 from flows.tasks import (
     Unwalked,
@@ -52,7 +52,7 @@ def task_runner_for(workers: int, dask_address: str | None = None) -> TaskRunner
 
     if dask_address:
         return DaskTaskRunner(address=dask_address)
-    return DaskTaskRunner(cluster_kwargs=cluster_kwargs(workers))
+    return DaskTaskRunner(cluster_class=new_local_cluster, cluster_kwargs=cluster_kwargs(workers))
 
 
 @flow(name="ingest")

@@ -8,7 +8,7 @@ import dask
 import pytest
 from distributed import Client
 
-from flows.local_cluster import WORKER_CONFIG, local_cluster
+from flows.local_cluster import WORKER_CONFIG, cluster_kwargs, local_cluster, new_local_cluster
 from flows.worker_warmup import NICENESS
 
 
@@ -44,3 +44,23 @@ def test_workers_parse_a_little_below_the_flow_and_server() -> None:
     with local_cluster(1) as address, Client(address) as client:
         parsing_thread = client.submit(os.nice, 0, pure=False).result()
     assert parsing_thread == min(19, os.nice(0) + NICENESS)
+
+
+def test_the_scheduler_and_nannies_in_the_flow_wake_as_rarely_as_the_workers() -> None:
+    # They share the 2 cores with the workers; at Dask's 20 ms ticks they took 5% of one.
+    with new_local_cluster(**cluster_kwargs(1)) as cluster:
+        servers = [cluster.scheduler, *cluster.workers.values()]
+        wakes = [{name: s.periodic_callbacks[name].callback_time for name in ("tick", "monitor")} for s in servers]
+        nanny_memory = [n.periodic_callbacks["memory_monitor"].callback_time for n in cluster.workers.values()]
+    assert wakes == [{"tick": 1000, "monitor": 2000}] * 2
+    assert nanny_memory == [1000]
+    # Dask's own defaults are back outside.
+    assert dask.config.get("distributed.admin.tick.interval") != WORKER_CONFIG["distributed.admin.tick.interval"]
+
+
+def test_a_deployments_task_runner_makes_the_same_cluster() -> None:
+    from flows.ingest import task_runner_for
+
+    runner = task_runner_for(2)
+    assert runner.cluster_class is new_local_cluster
+    assert runner.cluster_kwargs == cluster_kwargs(2)
