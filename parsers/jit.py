@@ -8,7 +8,8 @@ readable, and each has a test that compares it with a plain-Python reference.
 
 `cache=True` writes the machine code next to the module (or to numba's user cache
 when the package folder is read-only), so only the first process on a machine pays
-the compilation; no network is involved.
+the compilation; no network is involved. Where neither is writable, the kernels are
+compiled in memory, in every process.
 
 numba itself is imported only when a kernel first runs: importing it costs a
 process about 100 MB, and the processes that never parse (the flow, which only
@@ -33,12 +34,25 @@ _PENDING: dict[str, list[str]] = {}
 
 
 def _compile_module(module_name: str) -> None:
+    module = sys.modules[module_name]
+    names = _PENDING.get(module_name, [])
+    compiled = {name: _compiled(getattr(module, name).__wrapped__) for name in names}
+    # Only once every kernel compiled: a failure leaves the stand-ins, which raise it again.
+    for name, fn in compiled.items():
+        setattr(module, name, fn)
+    _PENDING.pop(module_name, None)
+
+
+def _compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
     from numba import njit
 
-    module = sys.modules[module_name]
-    for name in _PENDING.pop(module_name, []):
-        stand_in = getattr(module, name)
-        setattr(module, name, njit(cache=True, nogil=True)(stand_in.__wrapped__))
+    try:
+        return njit(cache=True, nogil=True)(fn)
+    except RuntimeError:
+        # numba finds no place to write its cache ("no locator available": neither the
+        # package folder nor the user's cache folder is writable). Compile in memory:
+        # slower to start, the same kernels.
+        return njit(nogil=True)(fn)
 
 
 def kernel(fn: F) -> F:
