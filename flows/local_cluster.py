@@ -24,10 +24,11 @@ if TYPE_CHECKING:
 WARMUP_MODULE = "flows.worker_warmup"
 
 
-# Dask settings for the local cluster's workers, which parse and do nothing else. Passed
-# as the workers' config, so a deployment's flow run (which sets no environment of its
-# own) gets them as the CLI does; the intervals serve the scheduler and nannies in the
-# flow's process too (`new_local_cluster`).
+# Dask settings for the local cluster's workers, which parse and do nothing else. The
+# cluster is built with them set (`new_local_cluster`), so the scheduler and nannies in
+# the flow's process take the same intervals, and each nanny hands its config to its
+# worker: a deployment's flow run (which sets no environment of its own) gets them as
+# the CLI does.
 WORKER_CONFIG: dict[str, Any] = {
     # A Dask worker keeps its last N state-machine events for debugging, and each event
     # of a Prefect task holds the task's parameters and serialised Prefect context
@@ -58,7 +59,6 @@ def cluster_kwargs(workers: int) -> dict[str, Any]:
         "processes": True,
         "dashboard_address": None,
         "env": env,
-        "config": WORKER_CONFIG,
         "preload": [WARMUP_MODULE],
     }
 
@@ -69,8 +69,9 @@ def new_local_cluster(**kwargs: Any) -> LocalCluster:
     They run in this process, the flow's, and read their intervals from its Dask config
     as they start. At Dask's defaults they kept 5.3% of a core busy with 2 idle workers
     (mostly the 20 ms ticks); at `WORKER_CONFIG`'s, 1.2%. With 2 workers on 2 cores that
-    time comes out of parsing. The deployment's task runner makes its cluster with this
-    too (`cluster_class`).
+    time comes out of parsing. Each nanny passes the config it started with to its
+    worker, so the workers get `WORKER_CONFIG` from here too. The deployment's task
+    runner makes its cluster with this as well (`cluster_class`).
     """
     import dask
     from distributed import LocalCluster
