@@ -8,7 +8,7 @@ import dask
 import pytest
 from distributed import Client
 
-from flows.local_cluster import WORKER_CONFIG, cluster_kwargs, local_cluster, new_local_cluster
+from flows.local_cluster import WARMUP_MODULE, WORKER_CONFIG, cluster_kwargs, local_cluster, new_local_cluster
 from flows.worker_warmup import NICENESS
 
 
@@ -17,6 +17,7 @@ def _worker_settings(dask_worker: object) -> dict[str, object]:
     return {
         **{key: dask.config.get(key) for key in WORKER_CONFIG},
         "profiling": "profile" in callbacks,
+        "malloc_trim_threshold": os.environ.get("MALLOC_TRIM_THRESHOLD_"),
         "wakes_ms": {name: callbacks[name].callback_time for name in ("tick", "memory_monitor", "monitor")},
     }
 
@@ -25,6 +26,7 @@ def test_workers_run_without_the_profiler_whatever_the_environment(monkeypatch: 
     # A deployment's flow run sets no DASK_ variables: the settings must still reach the workers.
     for name in ("DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED", "DASK_DISTRIBUTED__ADMIN__LOW_LEVEL_LOG_LENGTH"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     with (
         dask.config.set({"distributed.worker.profile.enabled": True, "distributed.admin.tick.interval": "20ms"}),
         local_cluster(1) as address,
@@ -35,6 +37,8 @@ def test_workers_run_without_the_profiler_whatever_the_environment(monkeypatch: 
     assert settings == {
         **WORKER_CONFIG,
         "profiling": False,
+        # Dask's nanny would set 65536, pinning glibc's mmap threshold (see WORKER_CONFIG).
+        "malloc_trim_threshold": None,
         "wakes_ms": {"tick": 1000, "memory_monitor": 1000, "monitor": 2000},
     }
 
@@ -64,3 +68,25 @@ def test_a_deployments_task_runner_makes_the_same_cluster() -> None:
     runner = task_runner_for(2)
     assert runner.cluster_class is new_local_cluster
     assert runner.cluster_kwargs == cluster_kwargs(2)
+
+
+def _teardown_modules(dask_worker: object) -> list[str]:
+    return [p.name for p in getattr(dask_worker, "preloads", []) if hasattr(p.module, "dask_teardown")]
+
+
+def test_a_worker_freezes_its_heap_before_it_exits() -> None:
+    import gc
+
+    from flows.worker_warmup import dask_teardown
+
+    # Dask calls the preload's teardown as the worker closes...
+    with local_cluster(1) as address, Client(address) as client:
+        (modules,) = client.run(_teardown_modules).values()
+    assert modules == [WARMUP_MODULE]
+    # ...which leaves its whole heap out of the collection Python runs on exit (0.7 s a worker).
+    gc.unfreeze()
+    try:
+        dask_teardown(None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
