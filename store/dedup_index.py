@@ -39,6 +39,11 @@ NUM_PERM = 128
 DEFAULT_THRESHOLD = 0.8
 MIN_SIZE_RATIO = 0.5
 LSH_THRESHOLD = 0.45
+# datasketch's layout for these: `datasketch.lsh._optimal_param(LSH_THRESHOLD, NUM_PERM, 0.3, 0.7)`,
+# its false-positive and false-negative weights as `MinHashLSH` would take them. Written out
+# because computing it imports scipy: 0.8 s on the flow's last step of every run, and 60 MB
+# beside the index. tests/test_dedup.py checks that it is still datasketch's answer.
+BANDS, ROWS = 32, 4
 INDEX_SCHEMA = pa.schema(
     [
         pa.field("doc_id", pa.string(), nullable=False),
@@ -78,11 +83,7 @@ def signature_matrix(column: pa.ChunkedArray) -> np.ndarray:
 
 def band_layout() -> tuple[int, int]:
     """(bands, rows), weighted against missed copies: the similarity check removes false hits."""
-    # Imported here: datasketch imports scipy (60 MB), which only the dedup step needs,
-    # and that runs after the parsing workers are gone.
-    from datasketch.lsh import _optimal_param
-
-    return _optimal_param(LSH_THRESHOLD, NUM_PERM, 0.3, 0.7)
+    return BANDS, ROWS
 
 
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:

@@ -27,7 +27,7 @@ from parsers.discover import batches, discover
 from parsers.pipeline import DEFAULT_MAX_BYTES, RunContext
 from store import faults
 from store.commit import recover
-from store.dedup_index import DEFAULT_THRESHOLD, band_layout
+from store.dedup_index import DEFAULT_THRESHOLD
 from store.layout import staging_dir
 from store.ledger import Ledger, file_sha256
 from store.lock import out_dir_lock
@@ -75,7 +75,6 @@ def warm_up(raw: Path) -> None:
     """
     items, _ = discover(raw)
     parse_batch(str(raw), items, RunContext())
-    band_layout()
 
 
 def run_jobs(jobs: list[dict]) -> list[dict]:

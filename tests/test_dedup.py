@@ -223,6 +223,14 @@ def test_an_index_loaded_from_disk_answers_as_the_run_that_built_it(
     assert built.query(_sig_with_similarity(stories[0][0], 0), stories[0][1]) is None
 
 
+def test_band_layout_is_datasketchs_for_the_lsh_threshold() -> None:
+    from datasketch.lsh import _optimal_param
+
+    from store.dedup_index import LSH_THRESHOLD, NUM_PERM, band_layout
+
+    assert band_layout() == _optimal_param(LSH_THRESHOLD, NUM_PERM, 0.3, 0.7)
+
+
 def test_band_keys_of_many_signatures_are_each_signatures_own() -> None:
     from store.dedup_index import band_keys, band_layout
 
