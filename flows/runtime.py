@@ -116,6 +116,20 @@ class TemporaryServer:
         self.stderr.close()
 
 
+@contextmanager
+def _without_flow_heartbeats() -> Iterator[None]:
+    """Flow runs send the temporary server no heartbeats.
+
+    A server watches heartbeats to mark runs whose process died as crashed; this one
+    dies with the run. The heartbeat thread sleeps a second at a time, and the flow
+    waits for it to notice the run has ended: up to a second at the end of every run.
+    """
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
 def _startup_timeout() -> float:
     try:
         return float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
@@ -143,7 +157,8 @@ def embedded_prefect(warm_up: Callable[[], object] | None = None) -> Iterator[st
         if warm_up:
             warm_up()
         server.wait_ready(_startup_timeout())
-        yield server.api_url
+        with _without_flow_heartbeats():
+            yield server.api_url
     finally:
         if "prefect" in sys.modules:
             # Flush the flow's logs and events while the server still listens.

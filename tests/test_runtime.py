@@ -6,6 +6,7 @@ import os
 import sys
 
 import pytest
+from prefect.settings import get_current_settings
 
 from flows import runtime
 
@@ -28,8 +29,11 @@ def test_a_server_that_never_answers_times_out_naming_the_fix(monkeypatch: pytes
 def test_a_configured_api_is_used_as_is(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
     warmed: list[bool] = []
+    heartbeats = get_current_settings().flows.heartbeat_frequency
     with runtime.embedded_prefect(warm_up=lambda: warmed.append(True)) as url:
         assert url == "http://127.0.0.1:9/api"
+        # A lasting server watches heartbeats to mark dead runs crashed: keep them.
+        assert get_current_settings().flows.heartbeat_frequency == heartbeats is not None
     assert warmed == [True]
     assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
 
@@ -37,6 +41,7 @@ def test_a_configured_api_is_used_as_is(monkeypatch: pytest.MonkeyPatch) -> None
 def test_the_temporary_server_answers_and_is_stopped(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    heartbeats = get_current_settings().flows.heartbeat_frequency
     seen: list[str] = []
     with runtime.embedded_prefect(warm_up=lambda: seen.append(os.environ["PREFECT_API_URL"])) as url:
         # The URL is exported before the warm-up, so anything imported there (and every worker) uses it.
@@ -45,4 +50,7 @@ def test_the_temporary_server_answers_and_is_stopped(tmp_path, monkeypatch: pyte
 
         with urllib.request.urlopen(f"{url}/health", timeout=10) as response:
             assert response.status == 200
+        # The temporary server dies with the run: no heartbeats, and no second's wait for them at the end.
+        assert get_current_settings().flows.heartbeat_frequency is None
     assert "PREFECT_API_URL" not in os.environ
+    assert get_current_settings().flows.heartbeat_frequency == heartbeats
