@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from parsers.metadata.ngram_counts import first_seen_counts
+from parsers.metadata.ngram_counts import HALF_TO_SINGLE, first_seen_counts, widened_rows
 
 _MIN_CHARS = 40
 # py3langid labels a few languages with codes that have no ISO 639-1 form of their own.
@@ -52,10 +52,17 @@ def _identifier() -> Any:
                 return super()._raw_score(b"")
             # The library's `_sparse_score`: numpy widens the float16 table to float32 for the
             # product; widening only the rows used gives the same operands, hence the same floats.
-            return np.log1p(counts) @ self.nb_ptc[idx].astype(np.float32) + self.nb_pc
+            return np.log1p(counts) @ _rows(self.nb_ptc, idx) + self.nb_pc
 
     # The table stays float16 as shipped (28 MB, not 57 MB widened in every worker).
     return _Compiled.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)  # a 0..1 confidence
+
+
+def _rows(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """`table[idx]` as float32: through a compiled lookup when the table is float16, as shipped."""
+    if table.dtype == np.float16 and table.flags.c_contiguous:
+        return widened_rows(table.view(np.uint16), idx, HALF_TO_SINGLE)
+    return table[idx].astype(np.float32)
 
 
 _TABLES: dict[int, tuple[Any, np.ndarray, np.ndarray, np.ndarray]] = {}
