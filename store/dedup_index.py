@@ -41,8 +41,8 @@ MIN_SIZE_RATIO = 0.5
 LSH_THRESHOLD = 0.45
 # datasketch's layout for these: `datasketch.lsh._optimal_param(LSH_THRESHOLD, NUM_PERM, 0.3, 0.7)`,
 # its false-positive and false-negative weights as `MinHashLSH` would take them. Written out
-# because computing it imports scipy: 0.8 s on the flow's last step of every run, and 60 MB
-# beside the index. tests/test_dedup.py checks that it is still datasketch's answer.
+# because computing it imports scipy: 0.8 s on the flow's last step of every run, and
+# 36-46 MiB of the flow's peak memory. tests/test_dedup.py checks that it is still datasketch's answer.
 BANDS, ROWS = 32, 4
 INDEX_SCHEMA = pa.schema(
     [
