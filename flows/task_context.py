@@ -28,7 +28,7 @@ from prefect.settings import PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED, tempor
 from pydantic import PrivateAttr
 
 
-class _SerialisedOnce(SettingsContext):
+class _SentAsModels(SettingsContext):
     """The current settings, sent to every task as the settings models themselves.
 
     A worker hydrates the context with `SettingsContext(**serialized)`: given the
@@ -52,13 +52,13 @@ class _SerialisedOnce(SettingsContext):
 
 
 @contextmanager
-def settings_serialised_once() -> Iterator[None]:
-    """In the flow, around submitting batches: dump the settings once, not once a batch."""
+def settings_sent_as_models() -> Iterator[None]:
+    """In the flow, around submitting batches: send the settings models, not a dump of them per batch."""
     current = SettingsContext.get()
     if current is None:  # no settings context at all: nothing to reuse
         yield
         return
-    with _SerialisedOnce(profile=current.profile, settings=current.settings):
+    with _SentAsModels(profile=current.profile, settings=current.settings):
         yield
 
 

@@ -20,7 +20,7 @@ from prefect.utilities.annotations import opaque
 from flows.progress import progress
 from flows.salvage import salvage
 from flows.summary import RunSummary
-from flows.task_context import settings_serialised_once
+from flows.task_context import settings_sent_as_models
 from parsers.batch import Outcome, WorkItem, parse_batch
 from parsers.discover import DiscoveryStats, batch_size_for, batches, discover
 from parsers.pipeline import RunContext
@@ -196,7 +196,7 @@ def parse_all(
     progress().start(sum(len(b) for b in plan.batches))
     waiting: deque[tuple[int, PrefectFuture[list[Outcome]]]] = deque()
     upcoming = iter(enumerate(plan.batches))
-    with settings_serialised_once():
+    with settings_sent_as_models():
         while True:
             for number, batch in itertools.islice(upcoming, max(0, IN_FLIGHT_PER_SLOT * slots - len(waiting))):
                 waiting.append((number, submit(batch)))

@@ -1,4 +1,4 @@
-"""Prefect's per-batch costs: settings dumped once per run, one API client per worker."""
+"""Prefect's per-batch costs: settings sent as models, one API client per worker."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from distributed import Client
 from prefect.context import SettingsContext, SyncClientContext, serialize_context
 
 from flows.local_cluster import local_cluster
-from flows.task_context import settings_serialised_once
+from flows.task_context import settings_sent_as_models
 
 
 def test_every_batch_carries_the_settings_models_themselves() -> None:
     current = SettingsContext.get()
-    with settings_serialised_once():
+    with settings_sent_as_models():
         # What prefect_dask sends with each batch.
         first, second = serialize_context()["settings_context"], serialize_context()["settings_context"]
     assert first is second
