@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.metadata.language import _DFA_DEPTH, _DFA_STATES, _identifier, _rows, _tables
-from parsers.metadata.ngram_counts import _LANES, HALF_TO_SINGLE, first_seen_counts, widened_rows
+from parsers.metadata.language import _DFA_DEPTH, _DFA_STATES, _identifier, _tables
+from parsers.metadata.ngram_counts import _LANES, first_seen_counts
 
 SAMPLES = [
     b"a",
@@ -71,23 +71,3 @@ def test_the_shipped_dfa_is_as_deep_as_assumed() -> None:
         depth[frontier] = level
     assert (depth >= 0).all()
     assert depth.max() == _DFA_DEPTH
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.integers(0, (1 << 16) - 1), min_size=1, max_size=400), st.integers(1, 20))
-def test_widened_rows_are_numpys_floats_bit_for_bit(bits: list[int], width: int) -> None:
-    # Any half-precision pattern (subnormals, infinities, NaNs included), in any rows, repeated.
-    halves = np.resize(np.array(bits, dtype=np.uint16), (max(1, len(bits) // width), width))
-    rows = np.array([0, len(halves) - 1, *range(len(halves))[::-1], 0], dtype=np.intp)
-    expected = halves.view(np.float16)[rows].astype(np.float32)
-    got = widened_rows(halves, rows, HALF_TO_SINGLE)
-    assert got.dtype == np.float32
-    assert np.array_equal(got.view(np.uint32), expected.view(np.uint32))
-
-
-def test_the_shipped_table_is_widened_through_the_lookup() -> None:
-    # The lookup only applies to a float16 table; a widened copy would cost 57 MB a worker.
-    table = _identifier().nb_ptc
-    assert table.dtype == np.float16 and table.flags.c_contiguous
-    rows = np.array([0, 5, 99_999], dtype=np.intp)
-    assert np.array_equal(_rows(table, rows), table[rows].astype(np.float32))

@@ -94,25 +94,3 @@ def _features(
                 states[lane] = state
                 feats[k] = output[state]
     return feats
-
-
-@kernel
-def widened_rows(halves: np.ndarray, rows: np.ndarray, widen: np.ndarray) -> np.ndarray:
-    """`table[rows].astype(np.float32)` for a float16 `table`, given as `halves`, its bits viewed as uint16.
-
-    `widen` holds the float32 value of each of the 65,536 half-precision bit patterns
-    (`HALF_TO_SINGLE`, converted by numpy), so the rows come out as the very floats numpy
-    gives. numpy widens element by element: 0.12 of the 0.14 ms a page's few hundred
-    rows of py3langid's table cost; a table lookup per element costs a third of that.
-    """
-    width = halves.shape[1]
-    out = np.empty((len(rows), width), dtype=np.float32)
-    for k in range(len(rows)):
-        row = halves[rows[k]]
-        for j in range(width):
-            out[k, j] = widen[row[j]]
-    return out
-
-
-# Every half-precision bit pattern's float32 value, as numpy converts it (256 KB).
-HALF_TO_SINGLE = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16).astype(np.float32)
