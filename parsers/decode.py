@@ -39,7 +39,7 @@ _HTML_START = re.compile(
 )
 _HTML_ANYWHERE = re.compile(rb"<(html|body|p|div|article)[\s>]", re.IGNORECASE)
 
-_CONTROL_BYTES = [bytes([c]) for c in (*range(1, 9), 14, 15, *range(16, 27), 28, 29, 30, 31, 127)]
+_CONTROL_BYTES = bytes((*range(1, 9), 14, 15, *range(16, 27), 28, 29, 30, 31, 127))
 # Magic numbers of formats that are never text, however the file is named.
 _BINARY_MAGIC: list[tuple[bytes, str]] = [
     (b"\x89PNG\r\n\x1a\n", "PNG image"),
@@ -97,7 +97,8 @@ def sniff_binary(data: bytes) -> str | None:
         return "binary data (NUL bytes)"
     # Random or compressed bytes carry C0 control codes at about 1 in 10; text (any 8-bit or UTF-8
     # encoding) has none but whitespace and the odd form feed or ISO-2022 escape.
-    if head and sum(head.count(c) for c in _CONTROL_BYTES) > len(head) // 20:
+    # Counted by deleting them all in one pass (26 `count` scans cost 40 µs a document).
+    if head and len(head) - len(head.translate(None, _CONTROL_BYTES)) > len(head) // 20:
         return "binary data (control bytes)"
     return None
 

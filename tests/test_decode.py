@@ -66,3 +66,14 @@ def test_truncated_gzip_is_undecodable() -> None:
     with pytest.raises(DecodeError) as info:
         gunzip_limited(data, 1_000_000)
     assert info.value.reason == "undecodable"
+
+
+def test_control_bytes_mark_binary_data_past_one_in_twenty() -> None:
+    # No NUL byte, so only the count of C0 control codes can tell.
+    noisy = bytes(range(1, 32)) * 4 + b"x" * 200  # 124 controls in 324 bytes
+    with pytest.raises(DecodeError) as info:
+        decode_document(noisy, "x.txt")
+    assert (info.value.reason, info.value.detail) == ("binary", "not a text document: binary data (control bytes)")
+    # Text with a few (tabs, a form feed, an escape) stays text: tabs and newlines are not counted.
+    text = b"Headline\tand tab\x0c\n" + b"A paragraph of ordinary words.\x1b\n" * 20
+    assert "ordinary words" in decode_document(text, "x.txt").text
