@@ -210,25 +210,36 @@ OWN_FEATURES = [
 
 def squash_lines(lines: Sequence[str]) -> list[str]:
     """`squash` of every line. Page dumps are nearly always squashed already: a few
-    scans of the whole document prove it, and only then is each line rebuilt."""
+    scans of the whole document prove it. Otherwise only the lines holding what
+    `squash` changes are rebuilt (a zero-width character on one line used to cost
+    rebuilding all of them)."""
     joined = "\n".join(lines)
-    if (
+    if joined.count("\n") != len(lines) - 1:  # a "line" holding a newline
+        return [squash(line) for line in lines]
+    if not (
         "  " in joined
         or " \n" in joined
         or "\n " in joined
         or joined.startswith(" ")
         or joined.endswith(" ")
         or _ODD_SPACE.search(joined)
-        or joined.count("\n") != len(lines) - 1  # a "line" holding a newline
     ):
-        return [squash(line) for line in lines]
-    return list(lines)
+        return list(lines)
+    out = list(lines)
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    for j in {bisect.bisect_right(starts, match.start()) - 1 for match in _UNSQUASHED.finditer(joined)}:
+        out[j] = squash(lines[j])
+    return out
 
 
 # Whitespace other than " " and "\n" (`str.isspace`; a test checks the list), and the
 # zero-width characters `squash` deletes: a line holding one is not squashed.
 _OTHER_SPACE = "\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _ODD_SPACE = re.compile(f"[{_OTHER_SPACE}\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# What `squash` would change in a line of the joined document: a space before a space, a
+# newline or the end; a space after a newline or at the start; any other space or zero-width character.
+# One character each (never a newline), so no match hides the next line's.
+_UNSQUASHED = re.compile(f" (?=[ \n]|\\Z)|(?<=\n) |\\A |{_ODD_SPACE.pattern}")
 
 
 def squash(text: str) -> str:

@@ -45,6 +45,24 @@ def test_squash_lines_is_squash_of_each_line(lines: list[str]) -> None:
     assert classifier.squash_lines(lines) == [classifier.squash(line) for line in lines]
 
 
+# Mostly squashed lines with the odd space, zero-width character or newline: the
+# shortcut rebuilds only the lines that hold one.
+_WORDS = st.sampled_from(["a", "bé", "x y", "Zoë"])
+_ODDS = st.sampled_from([" ", "  ", "\t", "\u00a0", "\u200b", "\u00ad", "\u3000"])
+_LINE = st.one_of(
+    _WORDS,
+    st.tuples(_ODDS, _WORDS).map("".join),
+    st.tuples(_WORDS, _ODDS).map("".join),
+    st.tuples(_WORDS, _ODDS, _WORDS).map("".join),
+    st.just(""),
+)
+
+
+@given(st.lists(_LINE, max_size=8))
+def test_squash_lines_rebuilds_exactly_the_unsquashed_lines(lines: list[str]) -> None:
+    assert classifier.squash_lines(lines) == [classifier.squash(line) for line in lines]
+
+
 def _per_line_features(lines: list[str]) -> dict[str, list[float]]:
     """The line signals as the per-line regexes and string methods define them."""
     texts = [classifier.squash(line) for line in lines if classifier.squash(line)]
