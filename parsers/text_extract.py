@@ -442,9 +442,12 @@ def join_body(decisions: Sequence[LineDecision]) -> str:
     return "\n\n".join(squash_lines([d.text for d in decisions if d.kept and d.text.strip()]))
 
 
-def extract_text(text: str, packs: PackSet, pack: RulePack | None) -> Extraction:
-    """The article body of a plain-text page dump, with every line's decision and header metadata."""
-    raw_lines = text.splitlines()
+def extract_text(text: str, packs: PackSet, pack: RulePack | None, lines: list[str] | None = None) -> Extraction:
+    """The article body of a plain-text page dump, with every line's decision and header metadata.
+
+    `lines` is `text.splitlines()`, when the caller has it already.
+    """
+    raw_lines = text.splitlines() if lines is None else lines
     decisions, meta, body = _decide(raw_lines, packs, pack)
     return Extraction(
         text=body,
