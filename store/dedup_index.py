@@ -109,6 +109,34 @@ def _scores(same: np.ndarray, own: int, others: np.ndarray) -> np.ndarray:
     return np.where(comparable, np.maximum(jaccard, containment), jaccard)
 
 
+# Row-wise counts and tests over short rows: numpy's reductions along a row of 32 or 128
+# booleans cost a loop setup per row (`any(axis=1)` was 0.18 ms over a tail of 4,096
+# documents, half of a query on a story with hundreds of copies). Viewed as 64-bit
+# words, eight booleans at a time, they take a third of that.
+
+
+def equal_counts(rows: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """For each of `rows` (shape (n, width)), at how many places it equals `row`."""
+    equal = rows == row.reshape(1, -1)
+    if equal.shape[1] % 8:
+        return np.count_nonzero(equal, axis=1)
+    # A True is the byte 0x01: each word's set bits are its equal places.
+    return np.bitwise_count(equal.view(np.uint64)).sum(axis=1)
+
+
+def any_equal(rows: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """For each of `rows` (shape (n, width)), whether it equals `row` at some place."""
+    equal = rows == row.reshape(1, -1)
+    if equal.shape[1] % 8:
+        return equal.any(axis=1)
+    words = equal.view(np.uint64)
+    # Column by column: a few whole-array ORs (`bitwise_or.reduce(axis=1)` is a loop per row again).
+    found = words[:, 0].copy()
+    for column in range(1, words.shape[1]):
+        found |= words[:, column]
+    return found != 0
+
+
 class DedupIndex:
     def __init__(
         self, threshold: float, ids: list[str], canonical: list[str], sizes: np.ndarray, signatures: np.ndarray
@@ -198,7 +226,7 @@ class DedupIndex:
         sigs = np.concatenate([self._sigs[pos], self._new_sigs[fresh]])
         sizes = np.concatenate([self._sizes[pos], self._new_sizes[fresh]])
         # The share of equal positions: a count over 128 is exact in floating point, as the mean was.
-        scores = _scores(np.count_nonzero(sigs == signature.reshape(1, NUM_PERM), axis=1) / NUM_PERM, size, sizes)
+        scores = _scores(equal_counts(sigs, signature) / NUM_PERM, size, sizes)
         top = int(np.argmax(scores))
         if scores[top] < self.threshold:
             return None
@@ -217,8 +245,7 @@ class DedupIndex:
             return [np.fromiter(itertools.chain.from_iterable(tail), dtype=np.int64)]
         # Many copies of one story among them: compare their keys in numpy instead.
         merged = self._merged
-        shared = (self._new_keys[merged : len(self._new)] == keys).any(axis=1)
-        return [np.flatnonzero(shared) + merged]
+        return [np.flatnonzero(any_equal(self._new_keys[merged : len(self._new)], keys)) + merged]
 
     @property
     def _merged(self) -> int:

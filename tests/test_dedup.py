@@ -9,11 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from parsers.hashing import content_hash, doc_id_for
 from parsers.minhash import signature
 from store.dedup import Candidate, resolve
-from store.dedup_index import DedupIndex
+from store.dedup_index import DedupIndex, any_equal, equal_counts
 from store.layout import INDEX
 from store.parquet_io import write_parquet
 
@@ -294,3 +297,30 @@ def test_tail_hits_found_in_numpy_are_those_of_the_dict(monkeypatch: pytest.Monk
     assert len(by_dict[1]) == 11
     monkeypatch.setattr(store.dedup_index, "_SMALL_TAIL", 0)  # every tail lookup by key comparison
     assert resolve(cands, DedupIndex.empty(0.8), "r") == by_dict
+
+
+# Small values, so that rows often equal the probe at a few places; widths both a multiple of 8 and not.
+_ROWS = st.integers(1, 20).flatmap(
+    lambda width: st.tuples(
+        hnp.arrays(np.uint32, st.tuples(st.integers(0, 40), st.just(width)), elements=st.integers(0, 3)),
+        hnp.arrays(np.uint32, width, elements=st.integers(0, 3)),
+    )
+)
+
+
+@given(_ROWS)
+def test_row_comparisons_agree_with_numpy_reductions(case: tuple[np.ndarray, np.ndarray]) -> None:
+    rows, row = case
+    assert equal_counts(rows, row).tolist() == np.count_nonzero(rows == row, axis=1).tolist()
+    assert any_equal(rows, row).tolist() == (rows == row).any(axis=1).tolist()
+
+
+def test_row_comparisons_at_the_index_widths() -> None:
+    rng = np.random.default_rng(7)
+    for width in (32, 128):  # the band keys, the signatures
+        rows = rng.integers(0, 4, (500, width), dtype=np.uint32)
+        row = rng.integers(0, 4, width, dtype=np.uint32)
+        rows[:100] = row ^ 4  # equal nowhere
+        assert equal_counts(rows, row).tolist() == np.count_nonzero(rows == row, axis=1).tolist()
+        assert any_equal(rows, row).tolist() == (rows == row).any(axis=1).tolist()
+        assert not any_equal(rows[:100], row).any()
