@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -54,3 +55,23 @@ def test_the_temporary_server_answers_and_is_stopped(tmp_path, monkeypatch: pyte
         assert get_current_settings().flows.heartbeat_frequency is None
     assert "PREFECT_API_URL" not in os.environ
     assert get_current_settings().flows.heartbeat_frequency == heartbeats
+
+
+def test_the_temporary_server_skips_block_registration_unless_told(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Registering block types first imports every installed collection (prefect-dask, hence Dask).
+    seen = tmp_path / "env.json"
+    names = ["PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION"]
+    dump = f"import json, os; json.dump([os.environ.get(n) for n in {names!r}], open({str(seen)!r}, 'w'))"
+    monkeypatch.setattr(runtime, "_uvicorn_command", lambda port: [sys.executable, "-c", dump])
+
+    def started_with() -> list[str | None]:
+        server = runtime.TemporaryServer()
+        server.process.wait(timeout=30)
+        server.stop()
+        return json.loads(seen.read_text())
+
+    for name in names:
+        monkeypatch.delenv(name, raising=False)
+    assert started_with() == ["false", "false"]
+    monkeypatch.setenv("PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "true")
+    assert started_with() == ["true", "false"]
