@@ -328,6 +328,39 @@ def line_counts(points: np.ndarray, starts: np.ndarray) -> np.ndarray:
 
 
 @kernel
+def unsquashed_lines(points: np.ndarray, odd: np.ndarray) -> tuple[np.ndarray, int]:
+    """The lines of `points` (lines joined by "\\n") that `squash` would change, and how many
+    lines there are: those with a space first, last or after another space, or a code point
+    marked in `odd` (other whitespace, zero-width characters; all below `len(odd)`)."""
+    found = []
+    line = 0
+    flagged = False
+    prev = 10  # the first line starts as if after a newline
+    for k in range(len(points)):
+        c = points[k]
+        if 32 < c < 0x85:  # printable ASCII, most of any page: nothing to check
+            prev = c
+            continue
+        if c == 10:
+            if flagged or prev == 32:
+                found.append(line)
+            line += 1
+            flagged = False
+        elif not flagged:
+            if c == 32:
+                flagged = prev == 32 or prev == 10
+            elif c < len(odd):
+                flagged = odd[c]
+        prev = c
+    if flagged or prev == 32:
+        found.append(line)
+    out = np.empty(len(found), dtype=np.int64)
+    for j in range(len(found)):
+        out[j] = found[j]
+    return out, line + 1
+
+
+@kernel
 def line_starts(points: np.ndarray) -> np.ndarray:
     """Where each line of `points` starts (lines separated by "\\n")."""
     count = 1

@@ -312,3 +312,10 @@ def test_recognise_matches_line_by_line(pieces: list[str], newline: str) -> None
     expected = _recognised_line_by_line(packs, lines)
     assert packs.recognise(lines, text) is expected
     assert packs.recognise(lines) is expected
+
+
+def test_odd_space_lies_in_the_basic_multilingual_plane() -> None:
+    beyond = "".join(map(chr, range(0x10000, 0x110000)))
+    assert classifier._ODD_SPACE.search(beyond) is None
+    plane = "".join(map(chr, range(0x10000)))
+    assert int(classifier._odd_space_table().sum()) == len(classifier._ODD_SPACE.findall(plane))
