@@ -149,6 +149,9 @@ class Extraction:
     # The HTML page's self-description, collected by the extractor from the one parse
     # it makes, so that normalisation does not parse the page again.
     page: HtmlMeta | None = None
+    # True when `text` is squashed, non-blank lines joined by "\n\n" (the plain-text
+    # extractor's body), which hashes more cheaply (`parsers.hashing.normalise_body`).
+    squashed_body: bool = False
 
 
 @dataclass

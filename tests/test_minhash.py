@@ -108,6 +108,20 @@ def test_content_hash_is_sha256_of_the_normalised_body() -> None:
         assert content_hash(text) == hashlib.sha256(want.encode()).hexdigest()
 
 
+def test_case_folding_makes_no_whitespace() -> None:
+    # What lets a squashed body skip the split (`normalise_body(squashed=True)`).
+    for c in map(chr, range(0x110000)):
+        folded_c = c.casefold()
+        assert folded_c == c or not any(ch.isspace() for ch in folded_c), hex(ord(c))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=30).map(lambda t: " ".join(t.split())).filter(bool), max_size=8))
+def test_a_squashed_body_normalises_as_any_text(lines: list[str]) -> None:
+    body = "\n\n".join(lines)
+    assert normalise_body(body, squashed=True) == " ".join(nfkc(body).casefold().split())
+
+
 # Random text built from the pieces the kernel treats differently: ASCII and multi-byte
 # words, repeated words (repeated shingles), separators folded by `hashing.folded`, and
 # code points above the word table, lone surrogates among them.
