@@ -23,6 +23,7 @@ from parsers.jit import kernel
 
 # Character classes, one bit each, of the per-code-point table `parsers.classifier._char_classes`.
 CAPITAL, SEPARATOR, SPACE, COMMA, NEWLINE, COLON, UNSPACED_CHAR = 1, 2, 4, 8, 16, 32, 64
+CAPITAL_BIT, SEPARATOR_BIT, SPACE_BIT, COMMA_BIT, UNSPACED_BIT = 0, 1, 2, 3, 6
 WORD_CHAR, DIGIT, SENTENCE_MARK, CLOSER, UPPER, LOWER_OR_TITLE = 128, 256, 512, 1024, 2048, 4096
 # Code points from `TABLE_SIZE` on are not in the table; the few a document holds come
 # with their classes (`high_points`, `high_flags`, sorted by code point).
@@ -72,6 +73,10 @@ LINE_MIX = np.uint64(0x9E3779B97F4A7C15)
     CTX6_HEADLINE_OVERLAP,
 ) = range(33)
 N_FEATURES = 33
+
+# Rows of `line_signals`' counts.
+SIG_SPACES, SIG_COMMAS, SIG_SEPARATORS, SIG_CAPITALS, SIG_UNSPACED, SIG_CASED, SIG_CASELESS = range(7)
+SIG_ROWS = 7
 
 # Rows of `scan_document`'s two blocks of logarithm inputs.
 L1_WORDS, L1_CHARS, L1_STOPS, L1_FROM_HEADLINE = range(4)  # log1p
@@ -175,11 +180,16 @@ def word_tokens(
     """The `\\w+` words of `points` (a document's code points, lines split by "\\n"): each
     word's hash (`parsers.classifier._word_hash`), line, whether it is its line's first
     occurrence of that hash, and whether all its characters are digits (`str.isdigit`)."""
+    return flagged_word_tokens(points, char_flags(points, table, high_points, high_flags))
+
+
+@kernel
+def flagged_word_tokens(points: np.ndarray, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`word_tokens`, given the code points' `char_flags`."""
     n = len(points)
     hashes = np.empty(n // 2 + 1, dtype=np.uint64)
     line_of = np.empty(n // 2 + 1, dtype=np.int64)
     all_digits = np.empty(n // 2 + 1, dtype=np.bool_)
-    flags = char_flags(points, table, high_points, high_flags)
     count = line = length = digits = 0
     h = power = np.uint64(0)
     for i in range(n + 1):
@@ -377,6 +387,47 @@ def line_starts(points: np.ndarray) -> np.ndarray:
 
 
 @kernel
+def line_signals(points: np.ndarray, flags: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per line (rows `SIG_*`): spaces, commas, separators (" - " as `str.count` finds it,
+    not overlapping, counted as one), capitals at the line start or after a space
+    (`_CAPITALISED`), characters of unspaced scripts, and whether the line has an
+    uppercase and a lowercase or titlecase letter.
+
+    One flat pass over the document, its counts in locals until each newline: a loop
+    per line paid its set-up on every line, some 80 ns, as much as the line's counting."""
+    out = np.zeros((SIG_ROWS, len(starts)), dtype=np.int64)
+    total = len(points)
+    j = n_space = n_comma = n_separator = n_unspaced = n_capital = all_bits = dash_end = 0
+    after_space = 1  # the line start counts as after a space
+    for i in range(total + 1):
+        f = np.int64(flags[i]) if i < total else NEWLINE  # the end of the document ends its last line
+        if f & NEWLINE:
+            out[SIG_SPACES, j] = n_space
+            out[SIG_COMMAS, j] = n_comma
+            out[SIG_SEPARATORS, j] = n_separator
+            out[SIG_CAPITALS, j] = n_capital
+            out[SIG_UNSPACED, j] = n_unspaced
+            out[SIG_CASED, j] = (all_bits & UPPER) != 0
+            out[SIG_CASELESS, j] = (all_bits & LOWER_OR_TITLE) != 0
+            j += 1
+            n_space = n_comma = n_separator = n_unspaced = n_capital = all_bits = 0
+            after_space = 1
+            continue
+        all_bits |= f
+        n_space += (f >> SPACE_BIT) & 1
+        n_comma += (f >> COMMA_BIT) & 1
+        n_separator += (f >> SEPARATOR_BIT) & 1
+        n_unspaced += (f >> UNSPACED_BIT) & 1
+        n_capital += after_space & (f >> CAPITAL_BIT)
+        after_space = (f >> SPACE_BIT) & 1
+        # " - " inside the line: a newline in its place fails the character tests.
+        if points[i] == 32 and i >= dash_end and i + 2 < total and points[i + 1] == 45 and points[i + 2] == 32:
+            n_separator += 1
+            dash_end = i + 3
+    return out
+
+
+@kernel
 def scan_document(
     points: np.ndarray,
     lowered: np.ndarray,
@@ -420,7 +471,10 @@ def scan_document(
     log1p_in = np.zeros((4, n))
     log_in = np.empty((2, n))
 
-    hashes, line_of, first, all_digits = word_tokens(lowered, table, high_points, high_flags)
+    # Lowercasing keeps a character's word, digit and newline classes (a test checks every
+    # code point), which are all the words need: the flags serve both when the lines kept their length.
+    lowered_flags = flags if len(lowered) == len(points) else char_flags(lowered, table, high_points, high_flags)
+    hashes, line_of, first, all_digits = flagged_word_tokens(lowered, lowered_flags)
     voting = 0
     while voting < len(line_of) and voting < VOTE_WORDS and line_of[voting] < VOTE_LINES:
         voting += 1
@@ -442,44 +496,10 @@ def scan_document(
             stops[j] += in_set(stops_of_list, hashes[t])
             chrome_words[j] += in_set(chrome, hashes[t])
 
-    # Character counts per line, in locals while the line lasts.
-    spaces = np.zeros(n, dtype=np.int64)
-    commas = np.zeros(n, dtype=np.int64)
-    separators = np.zeros(n, dtype=np.int64)
-    capitals = np.zeros(n, dtype=np.int64)
-    unspaced = np.zeros(n, dtype=np.int64)
-    cased = np.zeros(n, dtype=np.bool_)
-    caseless = np.zeros(n, dtype=np.bool_)
-    for j in range(n):
-        start = starts[j]
-        end = starts[j + 1] - 1 if j + 1 < n else len(points)
-        n_space = n_comma = n_separator = n_capital = n_unspaced = 0
-        all_bits = 0
-        after_space = True  # the line start counts as after a space
-        dash_end = start
-        for i in range(start, end):
-            f = np.int64(flags[i])
-            all_bits |= f
-            n_space += (f & SPACE) != 0
-            n_comma += (f & COMMA) != 0
-            n_separator += (f & SEPARATOR) != 0
-            n_unspaced += (f & UNSPACED_CHAR) != 0
-            # `_CAPITALISED`: a capital at the line start or after a space.
-            n_capital += after_space and (f & CAPITAL) != 0
-            after_space = (f & SPACE) != 0
-            # " - " as `str.count` finds it: not overlapping, so " - - " is one.
-            if i >= dash_end and i + 2 < end and points[i] == 32 and points[i + 1] == 45 and points[i + 2] == 32:
-                n_separator += 1
-                dash_end = i + 3
-        spaces[j], commas[j], separators[j], capitals[j], unspaced[j] = (
-            n_space,
-            n_comma,
-            n_separator,
-            n_capital,
-            n_unspaced,
-        )
-        cased[j] = (all_bits & UPPER) != 0
-        caseless[j] = (all_bits & LOWER_OR_TITLE) != 0
+    signals = line_signals(points, flags, starts)
+    spaces, commas, separators = signals[SIG_SPACES], signals[SIG_COMMAS], signals[SIG_SEPARATORS]
+    capitals, unspaced = signals[SIG_CAPITALS], signals[SIG_UNSPACED]
+    cased, caseless = signals[SIG_CASED] != 0, signals[SIG_CASELESS] != 0
 
     total_chars = len(points) - (n - 1)
     chars_before = 0

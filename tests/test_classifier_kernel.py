@@ -402,3 +402,15 @@ def test_byline_candidates_are_the_letters_the_regex_takes() -> None:
     first_letters = "".join(sorted({alt[0] for alt in C._BY.pattern.split("(?:")[1].split(")")[0].split("|")}))
     text = "".join(map(chr, every.tolist())).encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
     assert got == [ord(m.group()) for m in re.finditer(f"[{first_letters}]", text, re.IGNORECASE)]
+
+
+def test_lowercasing_keeps_the_classes_words_are_cut_by() -> None:
+    # What lets `scan_document` cut the lowercased words by the document's own flags.
+    table = C._char_classes()
+    kept = lk.WORD_CHAR | lk.DIGIT | lk.NEWLINE
+    for c in range(len(table)):
+        lower = chr(c).lower()
+        if len(lower) == 1:
+            assert table[c] & kept == table[ord(lower)] & kept, hex(c)
+    # The final sigma, which `str.lower` picks by context, is a word character like σ.
+    assert table[ord("ς")] & kept == table[ord("σ")] & kept
