@@ -57,10 +57,18 @@ class ServerStartError(RuntimeError):
     """The temporary Prefect server did not come up."""
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _loopback_socket() -> socket.socket:
+    """A socket bound to a free loopback port, for the server to listen on.
+
+    Bound here and handed to the server as it starts (uvicorn's `--fd`), so that no
+    other process can take the port in between: picking a free port and letting the
+    server bind it seconds later lost it now and then to the workers starting beside
+    it, and the server exited ("Application shutdown failed").
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.set_inheritable(True)
+    return sock
 
 
 def _prefect_dir() -> Path:
@@ -70,9 +78,9 @@ def _prefect_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _uvicorn_command(port: int) -> list[str]:
+def _uvicorn_command(fd: int) -> list[str]:
     app = ["--app-dir", str(_prefect_dir().parent), "--factory", "prefect.server.api.server:create_app"]
-    listen = ["--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
+    listen = ["--fd", str(fd), "--log-level", "error", "--lifespan", "on"]
     return [sys.executable, "-m", "uvicorn", *app, *listen]
 
 
@@ -80,15 +88,21 @@ class TemporaryServer:
     """A loopback Prefect API server in a child process, for the length of one command."""
 
     def __init__(self) -> None:
-        self.port = _free_port()
+        sock = _loopback_socket()
+        self.port = int(sock.getsockname()[1])
         self.api_url = f"http://127.0.0.1:{self.port}/api"
         # A file, not a pipe: nobody reads the server's warnings during a long run, and
         # a full pipe would block the server; its last line explains a failed start.
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in stop()
         env = {**_SERVER_DEFAULTS, **os.environ, **_SERVER_ENV}
-        self.process = subprocess.Popen(
-            _uvicorn_command(self.port), env=env, stdout=subprocess.DEVNULL, stderr=self.stderr
-        )
+        with sock:  # the server holds its own copy of the socket
+            self.process = subprocess.Popen(
+                _uvicorn_command(sock.fileno()),
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=self.stderr,
+                pass_fds=(sock.fileno(),),
+            )
 
     def wait_ready(self, timeout: float) -> None:
         """Block until the server answers its health check; raise with its last words if it dies."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import socket
 import sys
 
 import pytest
@@ -13,14 +15,14 @@ from flows import runtime
 
 
 def test_a_server_that_dies_is_reported_with_its_last_words(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runtime, "_uvicorn_command", lambda port: [sys.executable, "-c", "raise SystemExit('boom')"])
+    monkeypatch.setattr(runtime, "_uvicorn_command", lambda fd: [sys.executable, "-c", "raise SystemExit('boom')"])
     server = runtime.TemporaryServer()
     with pytest.raises(runtime.ServerStartError, match="exited: boom"):
         server.wait_ready(timeout=30)
 
 
 def test_a_server_that_never_answers_times_out_naming_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runtime, "_uvicorn_command", lambda port: [sys.executable, "-c", "import time; time.sleep(60)"])
+    monkeypatch.setattr(runtime, "_uvicorn_command", lambda fd: [sys.executable, "-c", "import time; time.sleep(60)"])
     server = runtime.TemporaryServer()
     with pytest.raises(runtime.ServerStartError, match="PREFECT_API_URL"):
         server.wait_ready(timeout=0.5)
@@ -62,7 +64,7 @@ def test_the_temporary_server_skips_block_registration_unless_told(tmp_path, mon
     seen = tmp_path / "env.json"
     names = ["PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION"]
     dump = f"import json, os; json.dump([os.environ.get(n) for n in {names!r}], open({str(seen)!r}, 'w'))"
-    monkeypatch.setattr(runtime, "_uvicorn_command", lambda port: [sys.executable, "-c", dump])
+    monkeypatch.setattr(runtime, "_uvicorn_command", lambda fd: [sys.executable, "-c", dump])
 
     def started_with() -> list[str | None]:
         server = runtime.TemporaryServer()
@@ -75,3 +77,24 @@ def test_the_temporary_server_skips_block_registration_unless_told(tmp_path, mon
     assert started_with() == ["false", "false"]
     monkeypatch.setenv("PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "true")
     assert started_with() == ["true", "false"]
+
+
+def test_the_server_port_is_held_from_before_the_server_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Picking a free port and letting the server bind it later lost the port, now and then,
+    # to a worker starting beside it: the server then exited at start.
+    started: list[int] = []
+
+    def command(fd: int) -> list[str]:
+        started.append(fd)
+        return [sys.executable, "-c", "import time; time.sleep(60)"]
+
+    monkeypatch.setattr(runtime, "_uvicorn_command", command)
+    server = runtime.TemporaryServer()
+    try:
+        assert started  # the socket went to the server
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+            with pytest.raises(OSError) as taken:
+                other.bind(("127.0.0.1", server.port))
+            assert taken.value.errno == errno.EADDRINUSE
+    finally:
+        server.stop()
