@@ -61,13 +61,12 @@ def _loopback_socket() -> socket.socket:
     """A socket bound to a free loopback port, for the server to listen on.
 
     Bound here and handed to the server as it starts (uvicorn's `--fd`), so that no
-    other process can take the port in between: picking a free port and letting the
-    server bind it seconds later lost it now and then to the workers starting beside
-    it, and the server exited ("Application shutdown failed").
+    other process can take the port in between. Picking a free port and letting the
+    server bind it seconds later lost the port now and then (the Dask cluster binds
+    ports of its own meanwhile), and the server exited: "Application shutdown failed".
     """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
-    sock.set_inheritable(True)
     return sock
 
 
@@ -95,7 +94,7 @@ class TemporaryServer:
         # a full pipe would block the server; its last line explains a failed start.
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in stop()
         env = {**_SERVER_DEFAULTS, **os.environ, **_SERVER_ENV}
-        with sock:  # the server holds its own copy of the socket
+        with sock:  # `pass_fds` gives the server its own copy of the socket
             self.process = subprocess.Popen(
                 _uvicorn_command(sock.fileno()),
                 env=env,
