@@ -36,16 +36,14 @@ _DEFAULTS = {
     "DASK_DISTRIBUTED__WORKER__DAEMON": "false",
     # The first start in a new PREFECT_HOME migrates its database: slow on a busy machine.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
-}
-# What Prefect sets for its own temporary server (see SubprocessASGIServer._run_uvicorn_command).
-_SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
-# The temporary server registers no block types: presswash stores nothing in blocks, and
-# registering first imports every installed Prefect collection (prefect-dask, hence Dask:
-# 0.6 s of the boot the flow waits for). A user's own settings win.
-_SERVER_DEFAULTS = {
+    # The temporary server registers no block types: presswash stores nothing in blocks, and
+    # registering first imports every installed Prefect collection (prefect-dask, hence Dask:
+    # 0.6 s of the boot the flow waits for).
     "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false",
     "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
 }
+# What Prefect sets for its own temporary server (see SubprocessASGIServer._run_uvicorn_command).
+_SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 
 
 def quiet_defaults() -> None:
@@ -93,7 +91,7 @@ class TemporaryServer:
         # A file, not a pipe: nobody reads the server's warnings during a long run, and
         # a full pipe would block the server; its last line explains a failed start.
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in stop()
-        env = {**_SERVER_DEFAULTS, **os.environ, **_SERVER_ENV}
+        env = {**os.environ, **_SERVER_ENV}
         with sock:  # `pass_fds` gives the server its own copy of the socket
             self.process = subprocess.Popen(
                 _uvicorn_command(sock.fileno()),

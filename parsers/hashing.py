@@ -47,8 +47,8 @@ def folded(text: str) -> str:
 def normalise_body(text: str, squashed: bool = False) -> str:
     """NFKC, case folding and whitespace collapsing: what two copies of one story share.
 
-    `squashed=True` says `text` is squashed, non-blank lines joined by "\\n\\n" (the
-    plain-text extractor's body). Its whitespace is then a single space or a line
+    `squashed=True` says `text` is squashed, non-blank lines joined by "\\n\\n" (an
+    extractor's body: `parsers.types.Extraction`). Its whitespace is then a single space or a line
     break, so collapsing it is one replace instead of splitting out every word (85 µs
     a page dump) — provided NFKC kept it, as NFKC can make a space ("¨" is " ̈"), and
     case folding makes no whitespace of anything (a test checks every code point).

@@ -180,7 +180,7 @@ def process_bytes(
         meta = normalise(
             extraction, html=decoded.text if decoded.format == "html" else None, sidecar=sidecar, packs=packs
         )
-        digest = content_hash(extraction.text, extraction.squashed_body)
+        digest = content_hash(extraction.text, squashed=True)  # as every extractor's body is (`Extraction`)
         return Article(
             doc_id=doc_id_for(digest),
             source_path=source_path,

@@ -455,5 +455,4 @@ def extract_text(text: str, packs: PackSet, pack: RulePack | None, lines: list[s
         meta=meta,
         lines=decisions,
         outlet_hint=pack.outlet if pack else None,
-        squashed_body=True,
     )

@@ -136,7 +136,12 @@ class RawMetadata:
 
 @dataclass
 class Extraction:
-    """What a format-specific extractor found in one document."""
+    """What a format-specific extractor found in one document.
+
+    `text` is the kept lines, each whitespace-squashed and non-blank, joined by one blank
+    line: both extractors build it so, and content hashing relies on it
+    (`parsers.hashing.normalise_body`).
+    """
 
     text: str
     extractor: str
@@ -149,9 +154,6 @@ class Extraction:
     # The HTML page's self-description, collected by the extractor from the one parse
     # it makes, so that normalisation does not parse the page again.
     page: HtmlMeta | None = None
-    # True when `text` is squashed, non-blank lines joined by "\n\n" (the plain-text
-    # extractor's body), which hashes more cheaply (`parsers.hashing.normalise_body`).
-    squashed_body: bool = False
 
 
 @dataclass

@@ -67,13 +67,15 @@ def test_the_temporary_server_skips_block_registration_unless_told(tmp_path, mon
     monkeypatch.setattr(runtime, "_uvicorn_command", lambda fd: [sys.executable, "-c", dump])
 
     def started_with() -> list[str | None]:
+        runtime.quiet_defaults()  # as `embedded_prefect` does first
         server = runtime.TemporaryServer()
         server.process.wait(timeout=30)
         server.stop()
         return json.loads(seen.read_text())
 
     for name in names:
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "unset below")  # so that the variables the defaults add are removed afterwards
+        monkeypatch.delenv(name)
     assert started_with() == ["false", "false"]
     monkeypatch.setenv("PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "true")
     assert started_with() == ["true", "false"]
@@ -81,7 +83,7 @@ def test_the_temporary_server_skips_block_registration_unless_told(tmp_path, mon
 
 def test_the_server_port_is_held_from_before_the_server_starts(monkeypatch: pytest.MonkeyPatch) -> None:
     # Picking a free port and letting the server bind it later lost the port, now and then,
-    # to a worker starting beside it: the server then exited at start.
+    # to another process (the Dask cluster starts beside it): the server then exited at start.
     started: list[int] = []
 
     def command(fd: int) -> list[str]:
