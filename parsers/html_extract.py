@@ -21,8 +21,8 @@ from functools import lru_cache
 from typing import Any
 
 import trafilatura
-from trafilatura.utils import load_html
 
+from parsers.html_load import load_tree
 from parsers.html_page_meta import page_metadata
 from parsers.line_rules import KEEP, apply_line_rules
 from parsers.metadata.html_meta import collect_html_meta
@@ -87,15 +87,21 @@ def _selector_list(selectors: tuple[str, ...]) -> Any:
     return soupsieve.compile(", ".join(valid)) if valid else None
 
 
-def extract_html(html: str, packs: PackSet, pack: RulePack | None, url: str | None) -> Extraction:
-    """The article body and metadata of one HTML page; empty text when nothing is found."""
+def extract_html(
+    html: str, packs: PackSet, pack: RulePack | None, url: str | None, xml_safe: bool = False
+) -> Extraction:
+    """The article body and metadata of one HTML page; empty text when nothing is found.
+
+    `xml_safe`: the page is known to hold no character XML forbids (`Decoded.xml_safe`).
+    """
     empty = Extraction(text="", extractor=EXTRACTOR, meta=RawMetadata(url=url), outlet_hint=_hint(pack))
     try:
         if pack is not None and pack.html_drop:
             html = pre_clean(html, pack.html_drop)
+            xml_safe = False  # BeautifulSoup wrote the page anew: known no more
         # One parse serves the extractor, the page's metadata and htmldate (in
         # normalisation): each of them used to parse the markup again.
-        tree = load_html(html)
+        tree = load_tree(html, xml_safe)
         if tree is None:
             return empty
         page = collect_html_meta(tree)

@@ -7,7 +7,7 @@ measure is what the pipeline does.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -137,14 +137,14 @@ def within_budget(decoded: Decoded) -> Decoded:
             + (" after removing inline scripts, styles and images" if decoded.format == "html" else "")
             + f" is over the extraction budget of {EXTRACT_BUDGET_CHARS:,}",
         )
-    return Decoded(text=text, encoding=decoded.encoding, format=decoded.format)
+    return replace(decoded, text=text)  # deleting markup adds no character
 
 
 def extract(decoded: Decoded, sidecar: Sidecar | None, packs: PackSet) -> Extraction:
     """Run the format's extractor with the rules of the attributed outlet."""
     if decoded.format == "html":
         pack = choose_pack(decoded.text, decoded.format, sidecar, packs)
-        return extract_html(decoded.text, packs, pack, sidecar.url if sidecar else None)
+        return extract_html(decoded.text, packs, pack, sidecar.url if sidecar else None, decoded.xml_safe)
     lines = decoded.text.splitlines()  # once, for both: 30 µs a page dump
     pack = choose_pack(decoded.text, decoded.format, sidecar, packs, lines)
     extraction = extract_text(decoded.text, packs, pack, lines)
