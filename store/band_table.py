@@ -57,7 +57,7 @@ class BandTable:
     def owner_slices(self, keys: np.ndarray) -> list[np.ndarray]:
         """The documents sharing a band key with `keys` (one per band), as one ascending array
         per band with a hit: a near copy among many shares every band with all of them, and
-        `union` dedupes them in numpy."""
+        `store.dedup_index` dedupes them."""
         if not len(self.keys):
             return []
         wanted = combined(keys)  # ascending already: the band is the high half
@@ -71,26 +71,3 @@ class BandTable:
         added = BandTable.build(keys, first)
         at = self.keys.searchsorted(added.keys, "right")
         return BandTable(np.insert(self.keys, at, added.keys), np.insert(self.owners, at, added.owners))
-
-
-# Below this many positions a sort is cheaper than marking and scanning.
-_SMALL_UNION = 256
-
-
-def union(parts: list[np.ndarray], mark: np.ndarray) -> np.ndarray:
-    """The distinct positions in `parts`, ascending. `mark` is a scratch boolean array
-    longer than any position, all False, and left so.
-
-    For a story with hundreds of copies a query's bands each name all of them: a
-    Python set of those (bands times copies) cost more than scoring them. Marking
-    them in `mark` and reading the marked span back is linear in numpy instead."""
-    if not parts:
-        return np.empty(0, np.int64)
-    every = np.concatenate(parts) if len(parts) > 1 else parts[0]
-    if len(every) <= _SMALL_UNION:
-        return np.unique(every).astype(np.int64)
-    mark[every] = True
-    first, last = int(every.min()), int(every.max())
-    found = np.flatnonzero(mark[first : last + 1]) + first
-    mark[found] = False
-    return found

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from store.band_table import BandTable, combined, union
+from store.band_table import BandTable, combined
 from store.layout import INDEX
 from store.parquet_io import parquet_files, read_parquet_files
 
@@ -60,6 +60,9 @@ _MERGE_EVERY = 4096
 # Past this many band hits among the not yet merged documents, they are found by comparing
 # keys in numpy rather than by walking the dict's lists.
 _SMALL_TAIL = 256
+# Up to this many band hits, a query's candidates are deduped and scored in numpy; past it
+# (a story with many copies), by `store.best_match`, so a run with none never loads numba.
+_FEW_HITS = 256
 _MIX = np.random.default_rng(20231117).integers(1, 2**31, size=NUM_PERM, dtype=np.uint32) | np.uint32(1)
 
 
@@ -137,6 +140,29 @@ def any_equal(rows: np.ndarray, row: np.ndarray) -> np.ndarray:
     return found != 0
 
 
+def _best(
+    parts: list[np.ndarray], mark: np.ndarray, sigs: np.ndarray, sizes: np.ndarray, signature: np.ndarray, size: int
+) -> tuple[int, float]:
+    """(position, score) of the highest-scoring document named in `parts`, the earliest on ties; (-1, -1.0) if none.
+
+    A few candidates are scored in numpy; many (a story with many copies) by
+    `store.best_match`, which needs no union, gather or temporary arrays.
+    """
+    if not parts:
+        return -1, -1.0
+    every = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    if len(every) > _FEW_HITS:
+        from store.best_match import best_scored
+
+        position, score = best_scored(every, mark, sigs, sizes, signature.reshape(-1), size, MIN_SIZE_RATIO)
+        return int(position), float(score)
+    pos = np.unique(every)
+    # The share of equal positions: a count over 128 is exact in floating point, as the mean was.
+    scores = _scores(equal_counts(sigs[pos], signature) / NUM_PERM, size, sizes[pos])
+    top = int(np.argmax(scores))
+    return int(pos[top]), float(scores[top])
+
+
 class DedupIndex:
     def __init__(
         self, threshold: float, ids: list[str], canonical: list[str], sizes: np.ndarray, signatures: np.ndarray
@@ -155,7 +181,7 @@ class DedupIndex:
         for start in range(0, len(ids), _KEY_CHUNK):
             keys[start : start + _KEY_CHUNK] = band_keys(self._sigs[start : start + _KEY_CHUNK], self.bands, self.rows)
         self._loaded = BandTable.build(keys)
-        self._loaded_mark = np.zeros(len(ids), dtype=bool)  # scratch for `band_table.union`
+        self._loaded_mark = np.zeros(len(ids), dtype=bool)  # scratch for `store.best_match`
         # Documents added during this run: ids in lists; signatures, sizes and band keys in
         # arrays grown by doubling. Their band keys go into `_run` a chunk at a time
         # (`_MERGE_EVERY`); the newest, not yet merged, are in `_tail`.
@@ -215,26 +241,18 @@ class DedupIndex:
     def query(self, signature: np.ndarray, size: int, keys: np.ndarray | None = None) -> Match | None:
         """The most similar indexed document at or above the threshold (earliest indexed on ties)."""
         keys = self._keys_of(signature, keys)
-        pos = union(self._loaded.owner_slices(keys), self._loaded_mark)
+        pos, score = _best(self._loaded.owner_slices(keys), self._loaded_mark, self._sigs, self._sizes, signature, size)
         parts = self._run.owner_slices(keys)
         if self._tail:
             parts.extend(self._tail_hits(keys))
-        fresh = union(parts, self._new_mark)
-        if not len(pos) and not len(fresh):
+        fresh, fresh_score = _best(parts, self._new_mark, self._new_sigs, self._new_sizes, signature, size)
+        # Loaded documents come before this run's in index order, so they win ties.
+        if max(score, fresh_score) < self.threshold:
             return None
-        # Loaded documents first, then this run's, in index order: argmax keeps the earliest on ties.
-        sigs = np.concatenate([self._sigs[pos], self._new_sigs[fresh]])
-        sizes = np.concatenate([self._sizes[pos], self._new_sizes[fresh]])
-        # The share of equal positions: a count over 128 is exact in floating point, as the mean was.
-        scores = _scores(equal_counts(sigs, signature) / NUM_PERM, size, sizes)
-        top = int(np.argmax(scores))
-        if scores[top] < self.threshold:
-            return None
-        if top < len(pos):
-            at = int(pos[top])
-            return Match(self._ids[self._canon[at]].decode(), self._ids[at].decode(), float(scores[top]))
-        doc_id, canonical = self._new[int(fresh[top - len(pos)])]
-        return Match(canonical, doc_id, float(scores[top]))
+        if score >= fresh_score:
+            return Match(self._ids[self._canon[pos]].decode(), self._ids[pos].decode(), score)
+        doc_id, canonical = self._new[fresh]
+        return Match(canonical, doc_id, fresh_score)
 
     def _tail_hits(self, keys: np.ndarray) -> list[np.ndarray]:
         """Positions among the newest, not yet merged documents that share a band key with `keys`."""

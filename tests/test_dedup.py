@@ -9,14 +9,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import store.best_match
 from parsers.hashing import content_hash, doc_id_for
 from parsers.minhash import signature
 from store.dedup import Candidate, resolve
-from store.dedup_index import DedupIndex, any_equal, equal_counts
+from store.dedup_index import MIN_SIZE_RATIO, NUM_PERM, DedupIndex, _scores, any_equal, equal_counts
 from store.layout import INDEX
 from store.parquet_io import write_parquet
 
@@ -324,3 +325,70 @@ def test_row_comparisons_at_the_index_widths() -> None:
         assert equal_counts(rows, row).tolist() == np.count_nonzero(rows == row, axis=1).tolist()
         assert any_equal(rows, row).tolist() == (rows == row).any(axis=1).tolist()
         assert not any_equal(rows[:100], row).any()
+
+
+def _numpy_best(positions: np.ndarray, sigs: np.ndarray, sizes: np.ndarray, probe: np.ndarray, size: int):
+    """The numpy scoring `DedupIndex` uses for a few candidates: distinct positions, scores, first argmax."""
+    pos = np.unique(positions)
+    scores = _scores(equal_counts(sigs[pos], probe) / NUM_PERM, size, sizes[pos])
+    top = int(np.argmax(scores))
+    return int(pos[top]), float(scores[top])
+
+
+# Signatures that agree with the probe at many places (a story's copies), sizes near and far
+# from the probe's (containment applies or not), positions repeated as bands repeat them.
+_MANY = st.integers(1, 60).flatmap(
+    lambda docs: st.tuples(
+        hnp.arrays(np.uint32, (docs, NUM_PERM), elements=st.integers(0, 2)),
+        hnp.arrays(np.uint32, docs, elements=st.integers(0, 400)),
+        st.lists(st.integers(0, docs - 1), min_size=1, max_size=300),
+        hnp.arrays(np.uint32, NUM_PERM, elements=st.integers(0, 2)),
+        st.integers(0, 400),
+        st.sampled_from([np.uint32, np.int64]),  # band table owners, tail positions
+    )
+)
+
+
+@settings(deadline=None)  # the first examples compile the kernel, once per position type
+@given(_MANY)
+def test_the_compiled_scoring_picks_what_numpy_picks_with_the_same_float(case: tuple) -> None:
+    from store.best_match import best_scored
+
+    sigs, sizes, positions, probe, size, dtype = case
+    positions = np.array(positions, dtype=dtype)
+    mark = np.zeros(len(sigs) + 1, dtype=bool)
+    got = best_scored(positions, mark, sigs, sizes, probe, size, MIN_SIZE_RATIO)
+    assert (int(got[0]), float(got[1])) == _numpy_best(positions, sigs, sizes, probe, size)
+    assert not mark.any()  # scratch left clean for the next query
+
+
+def test_a_story_with_many_copies_resolves_the_same_through_the_kernel_and_through_numpy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 300 near copies of one story: their queries name hundreds of candidates, which go to the
+    # compiled kernel; with the switch-over raised past any query, numpy scores them all.
+    rng = random.Random(3)
+    base = [rng.choice(WORDS) for _ in range(300)]
+    candidates = []
+    for k in range(300):
+        words = list(base)
+        for _ in range(8):
+            words[rng.randrange(len(words))] = rng.choice(WORDS)
+        candidates.append(_cand(f"c{k:03d}.txt", " ".join(words), day=date(2024, 1, k % 28 + 1)))
+
+    def run() -> tuple[list[str], list[tuple[str, str, str, float]]]:
+        canonical, duplicates = resolve(candidates, DedupIndex.empty(0.8), "run")
+        rows = [(d.source_path, d.duplicate_of, d.kind, d.similarity) for d in duplicates]
+        return [c.doc_id for c in canonical], rows
+
+    compiled = run()  # compiles the kernel: from here on the module holds it, which can be wrapped
+    calls: list[int] = []
+    kernel = store.best_match.best_scored
+    monkeypatch.setattr(store.best_match, "best_scored", lambda *a: calls.append(1) or kernel(*a))
+    assert run() == compiled
+    assert len(calls) > 20  # the later copies, each with hundreds of band hits
+    monkeypatch.setattr("store.dedup_index._FEW_HITS", 10**9)
+    calls.clear()
+    assert run() == compiled
+    assert not calls
+    assert len(compiled[1]) > 250  # nearly every copy is a near duplicate
