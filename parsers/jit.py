@@ -14,10 +14,12 @@ compiled in memory, in every process.
 numba itself is imported only when a kernel first runs: importing it costs a
 process about 100 MB, and the processes that never parse (the flow, which only
 coordinates, and every command but `ingest`'s workers, `explain` and the
-benchmarks) have no use for it. Until then each kernel is a stand-in; the first
-call to any kernel of a module compiles all of that module's kernels and puts them
-in the module in place of the stand-ins, so kernels calling one another by name
-find compiled functions. A kernel may call only kernels of its own module.
+benchmarks) have no use for it; the flow loads it only to dedup a story with
+many copies (`store.best_match`), once the workers are gone. Until then each
+kernel is a stand-in; the first call to any kernel of a module compiles all of
+that module's kernels and puts them in the module in place of the stand-ins, so
+kernels calling one another by name find compiled functions. A kernel may call
+only kernels of its own module.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ trafilatura's `load_html` deletes the C0 controls (bar tab, newline and carriage
 return) and U+FFFE/U+FFFF with a regular expression over the whole page before
 lxml parses it: about 1 ms of a 240,000-character page, 4% of the HTML path on
 `extraction-dev/html`, and almost never a match. The raw bytes answer the same
-question for a tenth of that, in one compiled pass, when the encoding maps bytes
-to characters simply enough: `parsers.html_load` then skips the deletion.
+question in one compiled pass for about a seventh of that (0.14 ms), when the
+encoding maps bytes to characters simply enough: `parsers.html_load` then skips
+the deletion (1.81 ms a page's load before, 1.09 ms after).
 """
 
 from __future__ import annotations
