@@ -23,7 +23,6 @@ def load_tree(html: str, xml_safe: bool) -> HtmlElement | None:
     dubious = is_dubious_html(beginning)
     html = _repaired(html, beginning)
     fallback_parse = False
-    tree = None
     try:
         tree = fromstring(html, parser=HTML_PARSER)
     except ValueError:  # "Unicode strings with encoding declaration are not supported."
