@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -41,10 +42,47 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 12
     raise TimeoutError("prefect server did not become healthy")
 
 
+def _start_server(env: dict[str, str], attempts: int = 3) -> tuple[subprocess.Popen[bytes], str]:
+    """A `prefect server start` on a free loopback port; its process and API URL.
+
+    The port is free when chosen but the server binds it seconds later; if something
+    took it meanwhile the server exits, and another port is tried.
+    """
+    exited: RuntimeError | None = None
+    for _ in range(attempts):
+        port = _free_port()
+        server = subprocess.Popen(
+            [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        api = f"http://127.0.0.1:{port}/api"
+        try:
+            _wait_healthy(api, server)
+        except RuntimeError as exc:  # it exited: most likely something else took the port
+            exited = exc
+            _stop(server)
+            continue
+        except BaseException:
+            _stop(server)
+            raise
+        return server, api
+    assert exited is not None
+    raise exited
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """End the server and whatever it started (its own session)."""
+    with contextlib.suppress(ProcessLookupError):  # the whole group is gone already
+        os.killpg(server.pid, 15)
+    server.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def server_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     home = tmp_path_factory.mktemp("prefect-server-home")
-    port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(
         PREFECT_HOME=str(home),
@@ -53,20 +91,11 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
         PREFECT_LOGGING_LEVEL="WARNING",
         PWD=str(ROOT),  # prefect.yaml's pull step uses it: the folder `prefect deploy` ran in
     )
-    server = subprocess.Popen(
-        [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    api = f"http://127.0.0.1:{port}/api"
+    server, api = _start_server(env)
     try:
-        _wait_healthy(api, server)
         yield {**env, "PREFECT_API_URL": api}
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
+        _stop(server)
 
 
 def _prefect(args: list[str], env: dict[str, str], timeout: float = 300) -> str:
