@@ -28,7 +28,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from parsers.batch import WorkItem, parse_item  # noqa: E402
+from parsers.batch import parse_item  # noqa: E402
+from parsers.discover import WorkItem  # noqa: E402
 from parsers.minhash import NUM_PERM  # noqa: E402
 from parsers.pipeline import RunContext  # noqa: E402
 from schemas.models import Article  # noqa: E402

@@ -165,8 +165,8 @@ def paired_parse(raw: Path, copies: int) -> tuple[float, int]:
     the same spells of this machine's drifting speed: the ratio of their total times
     is presswash's own cost per page, free of the drift that separates two long runs.
     """
-    from parsers.batch import WorkItem, parse_batch, warm_up
-    from parsers.discover import discover
+    from parsers.batch import parse_batch, warm_up
+    from parsers.discover import WorkItem, discover
     from parsers.pipeline import RunContext
 
     items, _ = discover(raw)

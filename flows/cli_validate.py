@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 # typer vendors click; main() turns a UsageError into one line and exit 2.
 from typer._click.exceptions import UsageError
 
-from store.validate import Report, is_out_dir, validate
+if TYPE_CHECKING:
+    from store.validate import Report
 
 EXIT_PROBLEMS = 1
 
@@ -29,6 +30,10 @@ def validate_command(
     plain: Annotated[bool, typer.Option(help="Plain text report even on a terminal.")] = False,
 ) -> None:
     """Check a dataset: schemas, unique ids, duplicate targets, ledger against tables, no unfinished run."""
+    # Imported here: every command registers this one, and pyarrow's Parquet reader would
+    # delay the start of `ingest`'s temporary server by a tenth of a second.
+    from store.validate import is_out_dir, validate
+
     if not out_dir.exists():
         raise UsageError(f"OUT_DIR {out_dir} does not exist; pass the folder given to 'presswash ingest --out'")
     if not is_out_dir(out_dir):

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from parsers.batch import Outcome, WorkItem
+from parsers.batch import Outcome
+from parsers.discover import WorkItem
 from parsers.pipeline import RunContext
 from schemas.models import Reject
 

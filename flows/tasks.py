@@ -21,8 +21,9 @@ from flows.progress import progress
 from flows.salvage import salvage
 from flows.summary import RunSummary
 from flows.task_context import settings_sent_as_models
-from parsers.batch import Outcome, WorkItem, parse_batch
-from parsers.discover import DiscoveryStats, batch_size_for, batches, discover
+from flows.worker_warmup import wait_until_warm
+from parsers.batch import Outcome, parse_batch
+from parsers.discover import DiscoveryStats, WorkItem, batch_size_for, batches, discover
 from parsers.pipeline import RunContext
 from schemas.models import Article, Duplicate, Reject
 from store.commit import commit, recover
@@ -118,6 +119,7 @@ def plan_run(raw_dir: Path, out_dir: Path, batch_size: int, max_bytes: int, work
 @task(name="parse-batch", cache_policy=NO_CACHE)
 def parse_batch_task(raw_dir: str, items: list[WorkItem], ctx: RunContext) -> list[Outcome]:
     crash_point("parse.batch")
+    wait_until_warm()  # a worker's first batch may arrive while its parsers still load
     return parse_batch(raw_dir, items, ctx)
 
 

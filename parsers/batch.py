@@ -13,22 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
+from parsers.discover import WorkItem
 from parsers.minhash import signature
 from parsers.pipeline import RunContext, process_bytes
 from parsers.rules import default_packs
 from parsers.sidecar import parse_sidecar
 from parsers.types import Sidecar
 from schemas.models import Article, Reject
-
-
-@dataclass(frozen=True, slots=True)  # a run holds one per document: no per-object dict
-class WorkItem:
-    """One document found by discovery; paths are POSIX, relative to RAW_DIR."""
-
-    source_path: str
-    size: int
-    mtime_ns: int
-    sidecar_path: str | None = None
 
 
 @dataclass(frozen=True)

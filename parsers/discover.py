@@ -12,10 +12,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parsers.batch import WorkItem
 from parsers.sidecar import SIDECAR_SUFFIX
 
 DOCUMENT_SUFFIXES = (".html", ".htm", ".txt", ".html.gz", ".htm.gz", ".txt.gz")
+
+
+@dataclass(frozen=True, slots=True)  # a run holds one per document: no per-object dict
+class WorkItem:
+    """One document found by discovery; paths are POSIX, relative to RAW_DIR."""
+
+    source_path: str
+    size: int
+    mtime_ns: int
+    sidecar_path: str | None = None
 
 
 @dataclass

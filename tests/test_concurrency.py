@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from flows.salvage import salvage
-from parsers.batch import Outcome, WorkItem
+from parsers.batch import Outcome
+from parsers.discover import WorkItem
 from parsers.pipeline import RunContext
 from schemas.models import Article, Reject
 from store.lock import out_dir_lock

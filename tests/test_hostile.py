@@ -24,8 +24,8 @@ import pyarrow.dataset as ds
 import pytest
 
 from parsers import batch
-from parsers.batch import WorkItem, parse_item
-from parsers.discover import discover
+from parsers.batch import parse_item
+from parsers.discover import WorkItem, discover
 from parsers.pipeline import RunContext
 from schemas.models import Article, Reject
 from store.validate import validate

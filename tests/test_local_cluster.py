@@ -90,3 +90,69 @@ def test_a_worker_freezes_its_heap_before_it_exits() -> None:
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def _warm_state(dask_worker: object) -> dict[str, object]:
+    import gc
+    import sys
+
+    from flows.worker_warmup import wait_until_warm
+
+    wait_until_warm()
+    return {"numba": "numba" in sys.modules, "frozen": gc.get_freeze_count() > 0}
+
+
+def test_a_worker_warms_up_beside_its_start_and_its_first_batch_waits_for_it() -> None:
+    # The compiled kernels (numba) load in the warm-up, not in dask_setup, which the cluster's
+    # start (and so the flow's) waits for; by the time a task has waited, they are loaded.
+    with local_cluster(1) as address, Client(address) as client:
+        (state,) = client.run(_warm_state).values()
+    assert state == {"numba": True, "frozen": True}
+
+
+def test_the_preload_returns_before_the_warm_up_has_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import flows.task_context
+    import parsers.batch
+    from flows import worker_warmup
+
+    release = threading.Event()
+    monkeypatch.setattr(parsers.batch, "warm_up", lambda: release.wait(10))
+    monkeypatch.setattr(flows.task_context, "share_api_client", lambda: True)
+    monkeypatch.setattr(os, "nice", lambda increment: 0)  # this test process keeps its priority
+    monkeypatch.setattr(worker_warmup, "_warm_up", worker_warmup._WarmUp())
+    # The cluster's start, and so the flow's, waits for dask_setup: it must not wait for the warm-up.
+    worker_warmup.dask_setup(None)
+    waiter = threading.Thread(target=worker_warmup.wait_until_warm)
+    waiter.start()
+    waiter.join(0.2)
+    assert waiter.is_alive()  # a first batch would wait here...
+    release.set()
+    waiter.join(10)
+    assert not waiter.is_alive()  # ...until the warm-up is done
+    import gc
+
+    gc.unfreeze()
+
+
+def test_waiting_for_a_warm_up_never_started_returns_at_once() -> None:
+    # A process that never ran the preload (a test, or a cluster of your own without it).
+    from flows.worker_warmup import _WarmUp
+
+    _WarmUp().wait()
+
+
+def test_a_failed_warm_up_fails_the_first_batch_with_its_cause(monkeypatch: pytest.MonkeyPatch) -> None:
+    import parsers.batch
+    from flows.worker_warmup import _WarmUp
+
+    def broken() -> None:
+        raise ImportError("no module named 'numba'")
+
+    monkeypatch.setattr(parsers.batch, "warm_up", broken)
+    warm = _WarmUp()
+    warm.start()
+    with pytest.raises(RuntimeError, match="warm-up failed: ImportError") as caught:
+        warm.wait()
+    assert isinstance(caught.value.__cause__, ImportError)

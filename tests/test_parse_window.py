@@ -9,8 +9,8 @@ import pytest
 from prefect.utilities.annotations import BaseAnnotation
 
 from flows import tasks
-from parsers.batch import Outcome, WorkItem
-from parsers.discover import DiscoveryStats
+from parsers.batch import Outcome
+from parsers.discover import DiscoveryStats, WorkItem
 from parsers.pipeline import RunContext
 from schemas.models import Reject
 
