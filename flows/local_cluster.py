@@ -3,10 +3,10 @@
 Every worker imports the parsing stack as it starts and runs it once on two tiny
 documents in a thread beside its start (`flows.worker_warmup`), so the import, the
 rule packs, the classifier's tables and the compiled kernels are paid while
-Prefect's server boots, not on the first batch. The CLI starts this cluster while the server
-boots and the flow module imports (`start`), and hands its address to the flow,
-which lets it go as soon as the last batch is parsed (`release`): dedup and
-commit then run without the workers' memory beside them. A deployment's flow
+Prefect's server boots, not on the first batch. The CLI starts this cluster while
+the server boots and the flow module imports (`start`), and hands its address to
+the flow, which lets it go as soon as the last batch is parsed (`release`): dedup
+and commit then run without the workers' memory beside them. A deployment's flow
 run starts a cluster of its own.
 """
 

@@ -73,9 +73,9 @@ def dask_setup(worker: object) -> None:
     with contextlib.suppress(OSError):  # lowering one's own priority is always allowed; be safe anyway
         os.nice(NICENESS)
     # Imported here, in the worker's main thread: Dask runs each task in a copy of the
-    # context the worker started in, and the shared client is a context variable. The
-    # warm-up thread then imports only what no other thread does (numba, py3langid's
-    # model), so two threads never import one module at once.
+    # context the worker started in, and the shared client is a context variable. What
+    # the warm-up thread then imports (numba, llvmlite, scipy) nothing else in the worker
+    # imports meanwhile: no two threads import one module at once.
     import flows.tasks  # noqa: F401  -- the task's own module: Prefect and the parsers
     from flows.task_context import share_api_client
 
