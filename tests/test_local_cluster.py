@@ -92,7 +92,7 @@ def test_a_worker_freezes_its_heap_before_it_exits() -> None:
         gc.unfreeze()
 
 
-def _warm_state(dask_worker: object) -> dict[str, object]:
+def _warm_state() -> dict[str, object]:
     import gc
     import sys
 
@@ -104,13 +104,14 @@ def _warm_state(dask_worker: object) -> dict[str, object]:
 
 def test_a_worker_warms_up_beside_its_start_and_its_first_batch_waits_for_it() -> None:
     # The compiled kernels (numba) load in the warm-up, not in dask_setup, which the cluster's
-    # start (and so the flow's) waits for; by the time a task has waited, they are loaded.
+    # start (and so the flow's) waits for; a task that has waited, as a batch does, finds them loaded.
     with local_cluster(1) as address, Client(address) as client:
-        (state,) = client.run(_warm_state).values()
+        state = client.submit(_warm_state, pure=False).result()
     assert state == {"numba": True, "frozen": True}
 
 
 def test_the_preload_returns_before_the_warm_up_has_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
     import threading
 
     import flows.task_context
@@ -127,20 +128,26 @@ def test_the_preload_returns_before_the_warm_up_has_run(monkeypatch: pytest.Monk
     waiter = threading.Thread(target=worker_warmup.wait_until_warm)
     waiter.start()
     waiter.join(0.2)
-    assert waiter.is_alive()  # a first batch would wait here...
-    release.set()
-    waiter.join(10)
-    assert not waiter.is_alive()  # ...until the warm-up is done
-    import gc
-
-    gc.unfreeze()
+    try:
+        assert waiter.is_alive()  # a first batch would wait here...
+        release.set()
+        waiter.join(10)
+        assert not waiter.is_alive()  # ...until the warm-up is done
+    finally:
+        release.set()
+        gc.unfreeze()  # the warm-up froze this test process's heap
 
 
 def test_waiting_for_a_warm_up_never_started_returns_at_once() -> None:
     # A process that never ran the preload (a test, or a cluster of your own without it).
+    import threading
+
     from flows.worker_warmup import _WarmUp
 
-    _WarmUp().wait()
+    waiter = threading.Thread(target=_WarmUp().wait, daemon=True)
+    waiter.start()
+    waiter.join(5)
+    assert not waiter.is_alive()
 
 
 def test_a_failed_warm_up_fails_the_first_batch_with_its_cause(monkeypatch: pytest.MonkeyPatch) -> None:
