@@ -6,6 +6,7 @@ Prefect is imported only by the commands that run a flow, so `--help` is fast.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
@@ -109,7 +110,8 @@ def ingest(
             cluster = pool.submit(local_cluster.start, workers) if address is None else None
             importlib.import_module("flows.ingest")
             for module in _IMPORTED_BY_A_FLOWS_FIRST_CALL:
-                importlib.import_module(module)
+                with contextlib.suppress(ImportError):  # Prefect's internals: only a head start
+                    importlib.import_module(module)
             if cluster is not None:
                 address = cluster.result()
 
