@@ -58,7 +58,7 @@ def _root() -> None:
     """Turn raw scraped news files into a clean, typed, deduplicated Parquet dataset."""
 
 
-# What Prefect imports as a flow is first called (0.3-0.4 s): imported during the
+# What Prefect imports as a flow is first called (0.2-0.4 s): imported during the
 # warm-up instead, while the server boots, not after it is up.
 _IMPORTED_BY_A_FLOWS_FIRST_CALL = ("prefect.flow_engine", "prefect.utilities.visualization")
 

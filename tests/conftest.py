@@ -40,6 +40,15 @@ def run_cli(args: list[str], env: dict[str, str], timeout: float = 300) -> subpr
     )
 
 
+def run_python(code: str, timeout: float = 300) -> str:
+    """Run `code` in a fresh interpreter at the project root (what a module imports shows
+    only there); its stdout. Fails the test if the code raises."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=True
+    )
+    return done.stdout
+
+
 def copy_seeds(dest: Path) -> Path:
     shutil.copytree(SEEDS, dest)
     return dest

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_python
 
 
 @pytest.mark.parametrize(
@@ -55,11 +55,6 @@ def test_the_command_line_loads_without_the_parsers_or_prefect() -> None:
     # `ingest` starts Prefect's temporary server only once this module has loaded, and the
     # server's boot is what the first batch waits for: the parsing stack (trafilatura,
     # 0.4 s) loads later, while the server boots.
-    import subprocess
-    import sys
-
     heavy = ("trafilatura", "prefect", "parsers.batch")
     code = f"import sys, flows.cli; print([m for m in {heavy!r} if m in sys.modules])"
-    root = str(Path(__file__).resolve().parent.parent)
-    loaded = subprocess.run([sys.executable, "-c", code], cwd=root, check=True, capture_output=True, text=True)
-    assert loaded.stdout.strip() == "[]"
+    assert run_python(code).strip() == "[]"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,6 +21,7 @@ from hypothesis import strategies as st
 
 from parsers.hashing import content_hash, nfkc, normalise_body
 from parsers.minhash import _CRC32, NUM_PERM, SEED, SHINGLE_WORDS, crc32_kernel, shingles, signature
+from tests.conftest import run_python
 
 _WORD = re.compile(r"\w+")
 _PUNCT_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
@@ -220,8 +220,4 @@ def test_permutations_are_datasketchs(num_perm: int) -> None:
 
 def test_parsing_never_imports_datasketch() -> None:
     # datasketch imports scipy: 60 MB in every worker, for permutations drawn here instead.
-    import subprocess
-    import sys
-
-    code = "import sys; from parsers.batch import warm_up; warm_up(); assert 'datasketch' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent, check=True, timeout=300)
+    run_python("import sys; from parsers.batch import warm_up; warm_up(); assert 'datasketch' not in sys.modules")

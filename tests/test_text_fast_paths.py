@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +14,7 @@ from parsers import classifier, text_extract
 from parsers.line_rules import apply_line_rules
 from parsers.rules import LineMatcher, PackSet, RulePack, default_packs
 from parsers.types import LineDecision
+from tests.conftest import run_python
 
 ODD_LINES = [
     "ÉCOLE İstanbul ΣΑΣ straße",
@@ -266,15 +266,10 @@ def test_decisions_table_agrees_with_the_decisions_built_later() -> None:
 
 def test_parsing_modules_leave_numba_unimported_until_a_kernel_runs() -> None:
     # The flow process imports the parsers but never parses: numba costs it 100 MB.
-    import subprocess
-    import sys
-
-    code = (
+    run_python(
         "import sys, flows.ingest, parsers.pipeline; assert 'numba' not in sys.modules; "
         "from parsers.batch import warm_up; warm_up(); assert 'numba' in sys.modules"
     )
-    root = str(Path(__file__).resolve().parent.parent)
-    subprocess.run([sys.executable, "-c", code], cwd=root, check=True, timeout=300)
 
 
 def _recognised_line_by_line(packs: PackSet, lines: list[str]) -> RulePack | None:
