@@ -227,10 +227,13 @@ def main() -> None:
         bare.append(rate)
         print(f"trafilatura alone    {rate:.1f} documents/s over {n} HTML pages, one process")
     rounds: list[dict[int, float]] = []
+    counts_to_run = [int(w) for w in args.workers.split(",")]
     for round_no in range(1, args.rounds + 1):
         label = f"round {round_no}: " if args.rounds > 1 else ""
         rates: dict[int, float] = {}
-        for workers in (int(w) for w in args.workers.split(",")):
+        # Every other round runs the worker counts in reverse (1, 2 then 2, 1): a drift in
+        # the machine's speed over a round then favours each count equally often.
+        for workers in counts_to_run if round_no % 2 else counts_to_run[::-1]:
             wall, usage, summary = run_ingest(raw, args.work / f"out-{workers}", workers, args.batch_size)
             rates[workers] = total / wall
             articles = next((ln.split()[2] for ln in summary.splitlines() if "articles written" in ln), "?")
